@@ -1,0 +1,76 @@
+//! Command-line arguments. Only parsing: each subcommand's options are turned
+//! into a plain config in `cmd/<name>.rs` before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "eventmap",
+    version,
+    about = "Turn news articles into map layers (GeoJSON) of places and forces"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the layers in --out from the articles.
+    Build(BuildArgs),
+    /// Show the gazetteer entries a name may refer to, best first.
+    Lookup(LookupArgs),
+    /// Print each place mention in a text, with offsets, the chosen place and why.
+    Tag(TagArgs),
+}
+
+/// Where the gazetteer comes from (shared by every subcommand).
+#[derive(Debug, Args, Clone)]
+pub struct GazetteerArgs {
+    /// Folder whose files override the built-in gazetteer; its extra *.csv files add entries.
+    #[arg(long, default_value = "gazetteer", value_name = "DIR")]
+    pub gazetteer_dir: PathBuf,
+    /// Extra gazetteer CSV (id,name,kind,lat,lon,country,aliases,source); repeatable.
+    #[arg(long = "gazetteer", value_name = "FILE")]
+    pub gazetteer: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Article files or folders (folders: *.txt, *.md).
+    #[arg(long, value_name = "PATH", num_args = 1.., default_value = "seeds")]
+    pub articles: Vec<PathBuf>,
+    /// Output folder for the layers.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit non-zero when any article was skipped.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// The place name to look up.
+    pub name: String,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Text file to tag (standard input when absent).
+    pub file: Option<PathBuf>,
+    /// Read JSON lines {"id","text",...} and write {"id","toponyms":[...]} lines
+    /// with Unicode code-point offsets.
+    #[arg(long)]
+    pub jsonl: bool,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}

@@ -1,0 +1,28 @@
+//! One file per subcommand; each turns its arguments into a config, calls
+//! the library and prints.
+
+pub mod build;
+pub mod lookup;
+pub mod tag;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, GazetteerArgs};
+use crate::gazetteer::GazetteerConfig;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Lookup(args) => lookup::run(args),
+        Command::Tag(args) => tag::run(args),
+    }
+}
+
+impl From<&GazetteerArgs> for GazetteerConfig {
+    fn from(a: &GazetteerArgs) -> GazetteerConfig {
+        GazetteerConfig {
+            dir: Some(a.gazetteer_dir.clone()),
+            extra: a.gazetteer.clone(),
+        }
+    }
+}

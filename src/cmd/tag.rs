@@ -1,0 +1,117 @@
+//! `eventmap tag [FILE]`: each place mention with offsets, chosen place and
+//! why; `--jsonl` reads {"id","text"} lines and writes {"id","toponyms"}
+//! lines with Unicode code-point offsets.
+
+use std::io::{BufRead, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::cli::TagArgs;
+use crate::gazetteer::{Gazetteer, Resolved};
+
+/// Lines tagged in parallel at a time: bounds memory on endless input.
+const CHUNK: usize = 512;
+
+pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
+    let g = Gazetteer::load(&(&args.gazetteer).into()).context("loading the gazetteer")?;
+    if args.jsonl {
+        return jsonl(&g, args.file.as_deref());
+    }
+    let text = match &args.file {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("reading standard input")?;
+            s
+        }
+    };
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    for r in g.tag(&text) {
+        let p = g.place(r.place);
+        writeln!(
+            out,
+            "{}..{}\t{}\t{} [{}] {:.4},{:.4} {}\tconfidence {:.2}\t{}",
+            r.start,
+            r.end,
+            &text[r.start..r.end],
+            p.name,
+            p.id,
+            p.lat,
+            p.lon,
+            p.country,
+            r.confidence,
+            r.why
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let input: Box<dyn BufRead> = match file {
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
+        )),
+        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+    };
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    let mut lines = input.lines().enumerate().peekable();
+    let mut bad = 0usize;
+    while lines.peek().is_some() {
+        let chunk: Vec<(usize, std::io::Result<String>)> = lines.by_ref().take(CHUNK).collect();
+        let results: Vec<Result<String, String>> = chunk
+            .into_par_iter()
+            .map(|(n, line)| tag_line(g, n + 1, line))
+            .collect();
+        for r in results {
+            match r {
+                Ok(s) if s.is_empty() => {}
+                Ok(s) => writeln!(out, "{s}")?,
+                Err(e) => {
+                    bad += 1;
+                    eprintln!("{e}");
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if bad > 0 {
+        eprintln!("{bad} input line(s) could not be read");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<String, String> {
+    let line = line.map_err(|e| format!("line {n}: cannot read: {e}"))?;
+    if line.trim().is_empty() {
+        return Ok(String::new());
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&line).map_err(|e| format!("line {n}: not JSON: {e}"))?;
+    let text = v
+        .get("text")
+        .and_then(|t| t.as_str())
+        .ok_or_else(|| format!("line {n}: no \"text\" string"))?;
+    let id = v.get("id").cloned().unwrap_or(json!(n));
+    let toponyms: Vec<serde_json::Value> =
+        g.tag(text).iter().map(|r| toponym(g, text, r)).collect();
+    Ok(json!({"id": id, "toponyms": toponyms}).to_string())
+}
+
+fn toponym(g: &Gazetteer, text: &str, r: &Resolved) -> serde_json::Value {
+    let p = g.place(r.place);
+    let start = text[..r.start].chars().count();
+    let end = start + text[r.start..r.end].chars().count();
+    json!({"start": start, "end": end, "name": &text[r.start..r.end], "lat": p.lat, "lon": p.lon,
+           "place_id": p.id, "place": p.name, "confidence": r.confidence})
+}

@@ -1,0 +1,166 @@
+//! Case and accent folding with a map back to the original text.
+//!
+//! Names and article text go through the same folding, so "Suwałki", "SUWALKI"
+//! and "Suwalki" meet as `suwalki`. Separators collapse: a run of spaces,
+//! hyphens and apostrophes becomes one soft separator (`' '`), a run holding
+//! any other punctuation becomes one hard separator (`'|'`), so a name never
+//! matches across a comma or a full stop that is not part of it.
+
+/// Folded text plus, for every folded byte, the byte offset of the original
+/// character it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Folded {
+    pub text: String,
+    origin: Vec<u32>,
+}
+
+const SOFT: u8 = b' ';
+const HARD: u8 = b'|';
+
+impl Folded {
+    /// Folds `original`, starting the folded text with a soft separator so that
+    /// every word start is preceded by a separator.
+    pub fn new(original: &str) -> Folded {
+        let mut f = Folded {
+            text: String::with_capacity(original.len() + 1),
+            origin: Vec::with_capacity(original.len() + 1),
+        };
+        f.push_sep(SOFT, 0);
+        fold_into(original, &mut f);
+        f
+    }
+
+    /// The byte offset in the original text of folded byte `i`.
+    pub fn origin(&self, i: usize) -> usize {
+        self.origin[i] as usize
+    }
+
+    /// Appends a separator. A hard one is written `"| "` so that every word,
+    /// after either kind, starts right after a space.
+    fn push_sep(&mut self, sep: u8, at: usize) {
+        match self.text.as_bytes().last() {
+            Some(&SOFT) if sep == HARD => {
+                let hard_already = self.text.as_bytes().len() >= 2
+                    && self.text.as_bytes()[self.text.len() - 2] == HARD;
+                if !hard_already {
+                    // A run with punctuation in it is hard.
+                    self.text.pop();
+                    self.origin.pop();
+                    self.push_hard(at);
+                }
+            }
+            Some(&SOFT) => {}
+            _ if sep == HARD => self.push_hard(at),
+            _ => {
+                self.text.push(SOFT as char);
+                self.origin.push(at as u32);
+            }
+        }
+    }
+
+    fn push_hard(&mut self, at: usize) {
+        self.text.push_str("| ");
+        self.origin.extend([at as u32, at as u32]);
+    }
+
+    fn push_word_byte(&mut self, b: u8, at: usize) {
+        self.text.push(b as char);
+        self.origin.push(at as u32);
+    }
+}
+
+fn separator(c: char) -> u8 {
+    match c {
+        c if c.is_whitespace() => SOFT,
+        '-' | '\'' | '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{00AD}' | '_' => SOFT,
+        _ => HARD,
+    }
+}
+
+fn fold_into(original: &str, out: &mut Folded) {
+    for (at, c) in original.char_indices() {
+        if c.is_ascii() {
+            let b = c as u8;
+            if b.is_ascii_alphanumeric() {
+                out.push_word_byte(b.to_ascii_lowercase(), at);
+            } else {
+                out.push_sep(separator(c), at);
+            }
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            // Combining marks fold away; other symbols separate words.
+            if is_combining(c) {
+                continue;
+            }
+            out.push_sep(separator(c), at);
+            continue;
+        }
+        match deunicode::deunicode_char(c) {
+            Some(ascii) if ascii.bytes().any(|b| b.is_ascii_alphanumeric()) => {
+                for b in ascii.bytes() {
+                    if b.is_ascii_alphanumeric() {
+                        out.push_word_byte(b.to_ascii_lowercase(), at);
+                    } else {
+                        out.push_sep(SOFT, at);
+                    }
+                }
+            }
+            _ => out.push_sep(SOFT, at),
+        }
+    }
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The folded key of a name: folded text without the leading and trailing
+/// separators ("St. Petersburg" -> `st| petersburg`).
+pub fn key(name: &str) -> String {
+    let f = Folded::new(name);
+    f.text.trim_matches(|c| c == ' ' || c == '|').to_string()
+}
+
+/// True when `b` is a folded word byte (not a separator).
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diacritics_and_case_fold_away() {
+        assert_eq!(key("Suwałki Gap"), "suwalki gap");
+        assert_eq!(key("SUWALKI gap"), "suwalki gap");
+        assert_eq!(key("Ādaži"), "adazi");
+        assert_eq!(key("Ämari"), "amari");
+    }
+
+    #[test]
+    fn hyphens_and_apostrophes_are_soft_punctuation_is_hard() {
+        assert_eq!(key("Ivano-Frankivsk"), "ivano frankivsk");
+        assert_eq!(key("Côte d'Ivoire"), "cote d ivoire");
+        assert_eq!(key("U.S."), "u| s");
+        assert_eq!(key("St. Petersburg"), "st| petersburg");
+        assert_eq!(key("Rota, Spain"), "rota| spain");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let text = "In Suwałki, troops";
+        let f = Folded::new(text);
+        assert_eq!(f.text, " in suwalki| troops");
+        assert_eq!(Folded::new("a , b").text, " a| b");
+        let at = f.text.find("suwalki").unwrap();
+        assert_eq!(f.origin(at), 3);
+        assert_eq!(&text[f.origin(at)..f.origin(at + 7)], "Suwałki");
+    }
+
+    #[test]
+    fn combining_marks_disappear() {
+        assert_eq!(key("Sue\u{0301}de"), "suede");
+    }
+}

@@ -1,0 +1,436 @@
+//! The gazetteer: loading names, indexing them in one automaton, finding
+//! mentions in text and resolving each to one place.
+//!
+//! It owns everything about places; it knows nothing of articles' structure,
+//! forces or output formats.
+
+pub mod fold;
+pub mod load;
+pub mod place;
+pub mod resolve;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+pub use load::GazetteerError;
+pub use place::{Place, PlaceKind, distance_km};
+pub use resolve::Resolved;
+
+use fold::{Folded, is_word_byte};
+
+/// Index of a place in the gazetteer.
+pub type PlaceIdx = u32;
+
+/// Where the gazetteer comes from.
+#[derive(Debug, Clone, Default)]
+pub struct GazetteerConfig {
+    /// A folder whose files override the built-in ones by name; every other
+    /// `*.csv` in it (in curated format) is read as extra entries.
+    pub dir: Option<PathBuf>,
+    /// Extra CSV files in curated format (`--gazetteer FILE`).
+    pub extra: Vec<PathBuf>,
+}
+
+/// Files in the gazetteer folder that are not curated-format entry lists.
+const NOT_ENTRY_CSV: &[&str] = &["country_aliases.csv", "country_points.csv", "forces.csv"];
+
+/// A name found in text: byte span in the original text and the places it
+/// may refer to.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    /// The folded key that matched (`suwalki gap`).
+    pub key: String,
+    pub candidates: Vec<PlaceIdx>,
+}
+
+/// Recognition flags of a name that is also an ordinary word or a person's name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ambiguity {
+    pub word: bool,
+    pub first_name: bool,
+    pub surname: bool,
+}
+
+impl Ambiguity {
+    pub fn any(self) -> bool {
+        self.word || self.first_name || self.surname
+    }
+    pub fn person(self) -> bool {
+        self.first_name || self.surname
+    }
+}
+
+pub struct Gazetteer {
+    places: Vec<Place>,
+    /// Per automaton pattern: the (place, name index) pairs it stands for.
+    patterns: Vec<Vec<(PlaceIdx, u16)>>,
+    pattern_keys: Vec<String>,
+    by_key: HashMap<String, usize>,
+    automaton: AhoCorasick,
+    countries: HashMap<String, PlaceIdx>,
+    admin1: HashMap<(String, String), PlaceIdx>,
+    borders: HashMap<String, Vec<String>>,
+    ambiguity: HashMap<String, Ambiguity>,
+    not_places: HashSet<String>,
+    first_names: HashSet<String>,
+    titles: HashSet<String>,
+    /// Folded demonym ("lithuanian") -> country code.
+    demonyms: HashMap<String, String>,
+    /// Files read, for messages and the cache key.
+    pub sources: Vec<PathBuf>,
+}
+
+impl Gazetteer {
+    /// Loads the built-in gazetteer, overridden and extended by `config`.
+    pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
+        let dir = config.dir.as_deref().filter(|d| d.is_dir());
+        let src = |name: &str| load::Source::builtin_or_dir(dir, name);
+        let mut places = Vec::new();
+        let mut facts = Vec::new();
+        let mut sources = Vec::new();
+
+        let countries_src = src("countries.tsv")?;
+        load::countries(&countries_src, &mut places, &mut facts)?;
+        let continents = src("continents.tsv")?;
+        load::continents(&continents, &mut places)?;
+        let admin1 = src("admin1.tsv")?;
+        load::admin1(&admin1, &mut places)?;
+        let cities = src("geonames_cities.tsv")?;
+        load::cities(&cities, &mut places)?;
+        let mut ids = HashSet::new();
+        let curated = src("curated.csv")?;
+        load::curated(&curated, &mut places, &mut ids)?;
+        sources.extend([
+            countries_src.path,
+            continents.path,
+            admin1.path,
+            cities.path,
+            curated.path,
+        ]);
+
+        let mut extra: Vec<PathBuf> = Vec::new();
+        if let Some(dir) = dir {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|source| GazetteerError::Read {
+                    file: dir.to_path_buf(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    p.extension().is_some_and(|e| e == "csv")
+                        && name != "curated.csv"
+                        && !NOT_ENTRY_CSV.contains(&name)
+                })
+                .collect();
+            found.sort();
+            extra.extend(found);
+        }
+        extra.extend(config.extra.iter().cloned());
+        for path in &extra {
+            let s = load::Source::read(path)?;
+            load::curated(&s, &mut places, &mut ids)?;
+            sources.push(path.clone());
+        }
+
+        let country_idx: HashMap<String, PlaceIdx> = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PlaceKind::Country)
+            .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
+            .collect();
+        let aliases = src("country_aliases.csv")?;
+        for (code, alias) in load::country_aliases(&aliases)? {
+            if let Some(&i) = country_idx.get(&code) {
+                places[i as usize].names.push(alias);
+            }
+        }
+        let points = src("country_points.csv")?;
+        for (code, lat, lon) in load::country_points(&points)? {
+            if let Some(&i) = country_idx.get(&code) {
+                places[i as usize].lat = lat;
+                places[i as usize].lon = lon;
+            }
+        }
+        let admin1_idx = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.feature == "ADM1")
+            .map(|(i, p)| ((p.country.clone(), p.admin1.clone()), i as PlaceIdx))
+            .collect();
+
+        let mut demonyms = HashMap::new();
+        let mut borders = HashMap::new();
+        for f in &facts {
+            for d in &f.demonyms {
+                demonyms.insert(fold::key(d), f.code.clone());
+            }
+            borders.insert(f.code.clone(), f.borders.clone());
+        }
+        let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
+            .into_iter()
+            .map(|(k, flags)| {
+                let has = |f: &str| flags.iter().any(|x| x == f);
+                (
+                    k,
+                    Ambiguity {
+                        word: has("word"),
+                        first_name: has("first_name"),
+                        surname: has("surname"),
+                    },
+                )
+            })
+            .collect();
+
+        let (patterns, pattern_keys, automaton) = index(&places);
+        let by_key = pattern_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
+        Ok(Gazetteer {
+            places,
+            patterns,
+            pattern_keys,
+            by_key,
+            automaton,
+            countries: country_idx,
+            admin1: admin1_idx,
+            borders,
+            ambiguity,
+            not_places: src("not_places.txt")?.word_list(),
+            first_names: src("first_names.tsv")?.word_list(),
+            titles: src("person_titles.txt")?.word_list(),
+            demonyms,
+            sources,
+        })
+    }
+
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    pub fn place(&self, i: PlaceIdx) -> &Place {
+        &self.places[i as usize]
+    }
+
+    pub fn country(&self, code: &str) -> Option<PlaceIdx> {
+        self.countries.get(code).copied()
+    }
+
+    pub fn admin1_of(&self, p: &Place) -> Option<PlaceIdx> {
+        self.admin1
+            .get(&(p.country.clone(), p.admin1.clone()))
+            .copied()
+    }
+
+    pub fn borders(&self, a: &str, b: &str) -> bool {
+        self.borders
+            .get(a)
+            .is_some_and(|v| v.iter().any(|x| x == b))
+    }
+
+    pub fn ambiguity(&self, key: &str) -> Ambiguity {
+        self.ambiguity.get(key).copied().unwrap_or_default()
+    }
+
+    pub fn is_not_place(&self, key: &str) -> bool {
+        self.not_places.contains(key)
+    }
+
+    pub fn is_first_name(&self, key: &str) -> bool {
+        self.first_names.contains(key)
+    }
+
+    pub fn is_title(&self, key: &str) -> bool {
+        self.titles.contains(key)
+    }
+
+    /// The country a demonym or adjective names ("Lithuanian" -> `LT`).
+    pub fn demonym(&self, word: &str) -> Option<&str> {
+        self.demonyms.get(&fold::key(word)).map(String::as_str)
+    }
+
+    /// Every demonym with its country, for later stages (force owners).
+    pub fn demonyms(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.demonyms.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Entries answering to `name` exactly (after folding).
+    pub fn lookup(&self, name: &str) -> Vec<PlaceIdx> {
+        let key = fold::key(name);
+        let mut out: Vec<PlaceIdx> = self
+            .by_key
+            .get(&key)
+            .map(|&p| self.patterns[p].iter().map(|(i, _)| *i).collect())
+            .unwrap_or_default();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Entries answering to `name` with their prior score, best first.
+    pub fn candidates(&self, name: &str) -> Vec<(PlaceIdx, f64)> {
+        let mut out: Vec<(PlaceIdx, f64)> = self
+            .lookup(name)
+            .into_iter()
+            .map(|i| (i, (resolve::prior(self.place(i)) * 1000.0).round() / 1000.0))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Every name occurrence in `text` on word boundaries, longest first, with
+    /// the places whose written form it fits (case rules below).
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let folded = Folded::new(text);
+        let bytes = folded.text.as_bytes();
+        let mut found: Vec<Mention> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(&folded.text) {
+            let (s, e) = (m.start() + 1, m.end());
+            if e < bytes.len() && is_word_byte(bytes[e]) {
+                continue;
+            }
+            let start = folded.origin(s);
+            let end = if e < bytes.len() {
+                folded.origin(e)
+            } else {
+                text.len()
+            };
+            let end = start + text[start..end].trim_end().len();
+            let surface = &text[start..end];
+            let pid = m.pattern().as_usize();
+            let mut candidates: Vec<PlaceIdx> = self.patterns[pid]
+                .iter()
+                .filter(|(p, n)| case_fits(&self.places[*p as usize].names[*n as usize], surface))
+                .map(|(p, _)| *p)
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            found.push(Mention {
+                start,
+                end,
+                key: self.pattern_keys[pid].clone(),
+                candidates,
+            });
+        }
+        // Longest match wins ("Suwałki Gap" over "Suwałki"), then leftmost.
+        found.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start));
+        let mut kept: Vec<Mention> = Vec::new();
+        for m in found {
+            if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
+                kept.push(m);
+            }
+        }
+        kept.sort_by_key(|m| m.start);
+        kept
+    }
+
+    /// Finds and resolves the places named in `text`.
+    pub fn tag(&self, text: &str) -> Vec<Resolved> {
+        resolve::resolve(self, text, self.find(text))
+    }
+}
+
+/// Builds the automaton over every folded name, each as " key" so that
+/// matches can only start at a word start.
+fn index(places: &[Place]) -> (Vec<Vec<(PlaceIdx, u16)>>, Vec<String>, AhoCorasick) {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut patterns: Vec<Vec<(PlaceIdx, u16)>> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for (i, p) in places.iter().enumerate() {
+        for (n, name) in p.names.iter().enumerate().take(u16::MAX as usize) {
+            let key = fold::key(name);
+            if key.len() < 2 || !key.bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            let slot = *by_key.entry(key.clone()).or_insert_with(|| {
+                keys.push(key);
+                patterns.push(Vec::new());
+                patterns.len() - 1
+            });
+            if !patterns[slot].iter().any(|(q, _)| *q == i as PlaceIdx) {
+                patterns[slot].push((i as PlaceIdx, n as u16));
+            }
+        }
+    }
+    let needles: Vec<String> = keys.iter().map(|k| format!(" {k}")).collect();
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&needles)
+        .unwrap_or_else(|e| {
+            panic!(
+                "automaton over {} names cannot be built: {e}",
+                needles.len()
+            )
+        });
+    (patterns, keys, automaton)
+}
+
+/// Whether the text's written form fits a gazetteer name's capitalisation:
+/// an all-capitals abbreviation (`US`, `UK`) only in capitals, a short name
+/// (three letters or fewer) exactly, and otherwise every capitalised word of
+/// the name capitalised in the text ("Baltic Sea" not "baltic sea").
+pub fn case_fits(name: &str, surface: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let text_letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() <= 5 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return text_letters.iter().all(|c| c.is_uppercase());
+    }
+    // "NATO" is not the village of Nato: a short word in capitals is an acronym.
+    if (2..=5).contains(&text_letters.len())
+        && text_letters.iter().all(|c| c.is_uppercase())
+        && !letters.iter().all(|c| c.is_uppercase())
+    {
+        return false;
+    }
+    if letters.len() <= 3 {
+        return name == surface;
+    }
+    let words = |s: &str| -> Vec<char> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter_map(|w| w.chars().next())
+            .collect()
+    };
+    let (nw, sw) = (words(name), words(surface));
+    if nw.len() != sw.len() {
+        return sw
+            .first()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    }
+    nw.iter()
+        .zip(&sw)
+        .all(|(n, s)| !n.is_uppercase() || s.is_uppercase() || s.is_numeric())
+}
+
+/// A gazetteer loaded from `dir` when it is a folder, else the built-in one.
+pub fn load_default(dir: &Path) -> Result<Gazetteer, GazetteerError> {
+    Gazetteer::load(&GazetteerConfig {
+        dir: Some(dir.to_path_buf()),
+        extra: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_rules() {
+        assert!(case_fits("US", "US"));
+        assert!(!case_fits("US", "us"));
+        assert!(case_fits("Baltic Sea", "Baltic Sea"));
+        assert!(!case_fits("Baltic Sea", "baltic sea"));
+        assert!(case_fits("the States", "the States"));
+        assert!(case_fits("Vilnius", "VILNIUS"));
+        assert!(!case_fits("Nice", "nice"));
+        assert!(!case_fits("Nato", "NATO"));
+    }
+}

@@ -1,0 +1,114 @@
+//! A gazetteer entry and its kind.
+
+use serde::Serialize;
+
+/// What sort of place an entry is. Serialised lower-case into the layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    Continent,
+    Country,
+    Region,
+    Sea,
+    Base,
+    City,
+    Town,
+    Village,
+    Area,
+    Feature,
+}
+
+impl PlaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Continent => "continent",
+            PlaceKind::Country => "country",
+            PlaceKind::Region => "region",
+            PlaceKind::Sea => "sea",
+            PlaceKind::Base => "base",
+            PlaceKind::City => "city",
+            PlaceKind::Town => "town",
+            PlaceKind::Village => "village",
+            PlaceKind::Area => "area",
+            PlaceKind::Feature => "feature",
+        }
+    }
+
+    /// Parses a kind as written in a gazetteer CSV (`base`, `region`, ...).
+    pub fn parse(s: &str) -> Option<PlaceKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "continent" => PlaceKind::Continent,
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "sea" | "strait" | "ocean" | "gulf" => PlaceKind::Sea,
+            "base" => PlaceKind::Base,
+            "city" => PlaceKind::City,
+            "town" => PlaceKind::Town,
+            "village" => PlaceKind::Village,
+            "area" => PlaceKind::Area,
+            "feature" | "landmark" | "building" => PlaceKind::Feature,
+            _ => return None,
+        })
+    }
+
+    /// Populated places: the kinds whose points are a settlement.
+    pub fn is_settlement(self) -> bool {
+        matches!(self, PlaceKind::City | PlaceKind::Town | PlaceKind::Village)
+    }
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Stable id: `geonames:593116`, `country:LT`, `admin1:UA.06`, `base:rota`.
+    pub id: String,
+    /// Canonical name (also `names[0]`).
+    pub name: String,
+    pub kind: PlaceKind,
+    pub lat: f64,
+    pub lon: f64,
+    /// ISO 3166-1 alpha-2 of the containing country, empty for none.
+    pub country: String,
+    /// GeoNames first-level division code within `country`, empty if unknown.
+    pub admin1: String,
+    pub population: u64,
+    /// GeoNames feature code (`PPLC`, `PPLA`, ...) or the curated kind.
+    pub feature: String,
+    /// Every name the entry answers to, canonical first.
+    pub names: Vec<String>,
+}
+
+impl Place {
+    /// A capital (`PPLC`) or seat of a first-order division (`PPLA`).
+    pub fn is_capital(&self) -> bool {
+        self.feature == "PPLC"
+    }
+
+    pub fn is_admin_seat(&self) -> bool {
+        self.feature == "PPLA"
+    }
+}
+
+/// Great-circle distance in kilometres (geo's haversine on the mean radius).
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    use geo::{Distance, Haversine, Point};
+    Haversine.distance(Point::new(lon1, lat1), Point::new(lon2, lat2)) / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vilnius_to_warsaw_is_about_390_km() {
+        let d = distance_km(54.6872, 25.2797, 52.2297, 21.0122);
+        assert!((d - 391.0).abs() < 10.0, "{d}");
+    }
+
+    #[test]
+    fn kinds_parse_from_csv_words() {
+        assert_eq!(PlaceKind::parse("Strait"), Some(PlaceKind::Sea));
+        assert_eq!(PlaceKind::parse("base"), Some(PlaceKind::Base));
+        assert_eq!(PlaceKind::parse("planet"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! eventmap: news articles in, map layers out.
+//!
+//! Data flows one way: `article` (files -> records) and `gazetteer` (names ->
+//! places) feed `event` (what happened where), which `export` writes as
+//! layers. `build` wires the stages for the `build` subcommand; `cli` and
+//! `cmd` only parse arguments and print.
+
+pub mod article;
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod diagnostics;
+pub mod event;
+pub mod export;
+pub mod gazetteer;
