@@ -204,6 +204,20 @@ def ambiguity(all_names):
     return out
 
 
+def write_english_words():
+    """Lower-case English words: a capitalised one after a city name ("Washington
+    Post") extends it into an organisation, an unknown one ("Vladimir Putin")
+    into a person."""
+    words = set()
+    with open("/usr/share/dict/american-english", encoding="utf-8") as fh:
+        for w in fh:
+            w = w.strip()
+            if w and w[0].islower() and "'" not in w:
+                words.add(fold(w))
+    write("english_words.tsv", ["word"], [(w,) for w in sorted(words) if w],
+          "Lower-case words of Debian's wamerican (SCOWL word list, permissive licence); derived by scripts/derive.py")
+
+
 def write_first_names():
     """Frequent first names: a capitalised one right before a place name marks a person."""
     first = set()
@@ -251,6 +265,7 @@ def main():
     for r in k:
         names.add(fold(r[1]))
     write_first_names()
+    write_english_words()
     write("ambiguous_names.tsv", ["name", "flags"], ambiguity(names),
           "Gazetteer names that are also English words (Debian wamerican/SCOWL) or frequent US Census 1990 first names/surnames (public domain, via PyPI names 0.3.0); derived by scripts/derive.py")
 

@@ -103,8 +103,11 @@ fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<St
         .and_then(|t| t.as_str())
         .ok_or_else(|| format!("line {n}: no \"text\" string"))?;
     let id = v.get("id").cloned().unwrap_or(json!(n));
-    let toponyms: Vec<serde_json::Value> =
-        g.tag(text).iter().map(|r| toponym(g, text, r)).collect();
+    let toponyms: Vec<serde_json::Value> = g
+        .tag_with_demonyms(text)
+        .iter()
+        .map(|r| toponym(g, text, r))
+        .collect();
     Ok(json!({"id": id, "toponyms": toponyms}).to_string())
 }
 
@@ -113,5 +116,5 @@ fn toponym(g: &Gazetteer, text: &str, r: &Resolved) -> serde_json::Value {
     let start = text[..r.start].chars().count();
     let end = start + text[r.start..r.end].chars().count();
     json!({"start": start, "end": end, "name": &text[r.start..r.end], "lat": p.lat, "lon": p.lon,
-           "place_id": p.id, "place": p.name, "confidence": r.confidence})
+           "place_id": p.id, "place": p.name, "confidence": r.confidence, "demonym": r.demonym})
 }

@@ -465,6 +465,31 @@ pub fn country_points(src: &Source) -> Result<Vec<(String, f64, f64)>, Gazetteer
     Ok(out)
 }
 
+/// Extra demonyms (`demonym,place_id,source`): adjectives of continents and
+/// regions ("European"), beside the countries' own.
+pub fn demonyms(src: &Source) -> Result<Vec<(String, String)>, GazetteerError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(src.text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(src, &e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let (Some(d), Some(id)) = (record.get(0), record.get(1)) else {
+            return Err(GazetteerError::Shape {
+                file: src.path.clone(),
+                line,
+                problem: "expected columns demonym,place_id".into(),
+            });
+        };
+        if d.trim().is_empty() {
+            return Err(src.field_error(line, "demonym", d, "empty demonym"));
+        }
+        out.push((d.trim().to_string(), id.trim().to_string()));
+    }
+    Ok(out)
+}
+
 /// Ambiguity flags (`ambiguous_names.tsv`): folded name -> flags.
 pub fn ambiguity(src: &Source) -> Vec<(String, Vec<String>)> {
     src.tsv_rows()

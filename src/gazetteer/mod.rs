@@ -34,7 +34,15 @@ pub struct GazetteerConfig {
 }
 
 /// Files in the gazetteer folder that are not curated-format entry lists.
-const NOT_ENTRY_CSV: &[&str] = &["country_aliases.csv", "country_points.csv", "forces.csv"];
+const NOT_ENTRY_CSV: &[&str] = &[
+    "country_aliases.csv",
+    "country_points.csv",
+    "demonyms.csv",
+    "forces.csv",
+];
+
+/// Name index marking a pattern entry as a demonym of the place, not a name.
+const DEMONYM: u16 = u16::MAX;
 
 /// A name found in text: byte span in the original text and the places it
 /// may refer to.
@@ -45,6 +53,8 @@ pub struct Mention {
     /// The folded key that matched (`suwalki gap`).
     pub key: String,
     pub candidates: Vec<PlaceIdx>,
+    /// The words are a demonym or adjective ("Lithuanian") of `candidates[0]`.
+    pub demonym: bool,
 }
 
 /// Recognition flags of a name that is also an ordinary word or a person's name.
@@ -77,6 +87,7 @@ pub struct Gazetteer {
     ambiguity: HashMap<String, Ambiguity>,
     not_places: HashSet<String>,
     first_names: HashSet<String>,
+    english_words: HashSet<String>,
     titles: HashSet<String>,
     /// Folded demonym ("lithuanian") -> country code.
     demonyms: HashMap<String, String>,
@@ -186,7 +197,36 @@ impl Gazetteer {
             })
             .collect();
 
-        let (patterns, pattern_keys, automaton) = index(&places);
+        let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
+        for f in &facts {
+            if let Some(&i) = country_idx.get(&f.code) {
+                for d in &f.demonyms {
+                    demonym_of.push((d.clone(), i));
+                    if d.ends_with('n') {
+                        demonym_of.push((format!("{d}s"), i));
+                    }
+                }
+            }
+        }
+        let by_id: HashMap<&str, PlaceIdx> = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as PlaceIdx))
+            .collect();
+        let extra_demonyms = src("demonyms.csv")?;
+        for (d, id) in load::demonyms(&extra_demonyms)? {
+            match by_id.get(id.as_str()) {
+                Some(&i) => demonym_of.push((d, i)),
+                None => {
+                    return Err(GazetteerError::Shape {
+                        file: extra_demonyms.path.clone(),
+                        line: 0,
+                        problem: format!("demonym {d:?} names unknown place id {id:?}"),
+                    });
+                }
+            }
+        }
+        let (patterns, pattern_keys, automaton) = index(&places, &demonym_of);
         let by_key = pattern_keys
             .iter()
             .enumerate()
@@ -204,6 +244,7 @@ impl Gazetteer {
             ambiguity,
             not_places: src("not_places.txt")?.word_list(),
             first_names: src("first_names.tsv")?.word_list(),
+            english_words: src("english_words.tsv")?.word_list(),
             titles: src("person_titles.txt")?.word_list(),
             demonyms,
             sources,
@@ -244,6 +285,10 @@ impl Gazetteer {
 
     pub fn is_first_name(&self, key: &str) -> bool {
         self.first_names.contains(key)
+    }
+
+    pub fn is_english_word(&self, key: &str) -> bool {
+        self.english_words.contains(key)
     }
 
     pub fn is_title(&self, key: &str) -> bool {
@@ -304,7 +349,21 @@ impl Gazetteer {
             let end = start + text[start..end].trim_end().len();
             let surface = &text[start..end];
             let pid = m.pattern().as_usize();
-            let mut candidates: Vec<PlaceIdx> = self.patterns[pid]
+            let entries = &self.patterns[pid];
+            let demonym = entries.iter().find(|(_, n)| *n == DEMONYM).map(|(p, _)| *p);
+            if let Some(p) = demonym {
+                if surface.chars().next().is_some_and(char::is_uppercase) {
+                    found.push(Mention {
+                        start,
+                        end,
+                        key: self.pattern_keys[pid].clone(),
+                        candidates: vec![p],
+                        demonym: true,
+                    });
+                }
+                continue;
+            }
+            let mut candidates: Vec<PlaceIdx> = entries
                 .iter()
                 .filter(|(p, n)| case_fits(&self.places[*p as usize].names[*n as usize], surface))
                 .map(|(p, _)| *p)
@@ -319,6 +378,7 @@ impl Gazetteer {
                 end,
                 key: self.pattern_keys[pid].clone(),
                 candidates,
+                demonym: false,
             });
         }
         // Longest match wins ("Suwałki Gap" over "Suwałki"), then leftmost.
@@ -333,15 +393,26 @@ impl Gazetteer {
         kept
     }
 
-    /// Finds and resolves the places named in `text`.
+    /// Finds and resolves the places named in `text` (demonyms are not places).
     pub fn tag(&self, text: &str) -> Vec<Resolved> {
+        let mut all = resolve::resolve(self, text, self.find(text));
+        all.retain(|r| !r.demonym);
+        all
+    }
+
+    /// Like `tag`, with demonyms and adjectives ("Lithuanian") kept as
+    /// mentions of their country, as geoparsing corpora count them.
+    pub fn tag_with_demonyms(&self, text: &str) -> Vec<Resolved> {
         resolve::resolve(self, text, self.find(text))
     }
 }
 
 /// Builds the automaton over every folded name, each as " key" so that
 /// matches can only start at a word start.
-fn index(places: &[Place]) -> (Vec<Vec<(PlaceIdx, u16)>>, Vec<String>, AhoCorasick) {
+fn index(
+    places: &[Place],
+    demonyms: &[(String, PlaceIdx)],
+) -> (Vec<Vec<(PlaceIdx, u16)>>, Vec<String>, AhoCorasick) {
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut patterns: Vec<Vec<(PlaceIdx, u16)>> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
@@ -360,6 +431,16 @@ fn index(places: &[Place]) -> (Vec<Vec<(PlaceIdx, u16)>>, Vec<String>, AhoCorasi
                 patterns[slot].push((i as PlaceIdx, n as u16));
             }
         }
+    }
+    // A demonym replaces any place of the same name: "Russian" is an adjective.
+    for (d, i) in demonyms {
+        let key = fold::key(d);
+        let slot = *by_key.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            patterns.push(Vec::new());
+            patterns.len() - 1
+        });
+        patterns[slot] = vec![(*i, DEMONYM)];
     }
     let needles: Vec<String> = keys.iter().map(|k| format!(" {k}")).collect();
     let automaton = AhoCorasick::builder()

@@ -20,6 +20,8 @@ pub struct Resolved {
     pub confidence: f64,
     /// The rules that decided, for `eventmap tag` and `explain`.
     pub why: String,
+    /// A demonym or adjective of the place ("Lithuanian"), not its name.
+    pub demonym: bool,
 }
 
 /// Words before a name that say it is a location ("in Rota", "to Bulgaria").
@@ -84,6 +86,19 @@ const FEATURE_WORDS: &[&str] = &[
     "base",
 ];
 
+/// Words right after a name that make it a speaker ("Nelson said").
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "asked",
+    "wrote",
+    "explained",
+    "noted",
+    "argued",
+];
+
 const SOFTMAX_T: f64 = 0.15;
 
 /// How likely a place is before any context: kind, then population and capital.
@@ -99,13 +114,15 @@ pub fn prior(p: &Place) -> f64 {
         PlaceKind::Feature => 0.8,
         _ => {
             let pop = 0.3 + 0.08 * (p.population as f64 + 1.0).log10();
-            pop + if p.is_capital() {
+            // Capped below a country's 1.0: "Mexico" is the country before the city.
+            (pop + if p.is_capital() {
                 0.15
             } else if p.is_admin_seat() {
                 0.05
             } else {
                 0.0
-            }
+            })
+            .min(0.97)
         }
     }
 }
@@ -281,7 +298,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         .map(|(m, c)| {
             let single = !m.key.contains([' ', '|']);
             !(single && g.is_not_place(&m.key))
-                && g.demonym(&m.key).is_none()
+                && !m.demonym
                 && !c.compound
                 && !g.is_title(&c.prev)
                 && !(c.prev_capitalised && g.is_first_name(&c.prev) && single)
@@ -356,6 +373,17 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
 
     let mut out = Vec::new();
     for (i, m) in mentions.iter().enumerate() {
+        if m.demonym && !cues[i].compound {
+            out.push(Resolved {
+                start: m.start,
+                end: m.end,
+                place: m.candidates[0],
+                confidence: 0.9,
+                why: "demonym or adjective".to_string(),
+                demonym: true,
+            });
+            continue;
+        }
         if !keep[i] {
             continue;
         }
@@ -378,25 +406,36 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
             && !next_is_place
             && !FEATURE_WORDS.contains(&c.next.as_str())
             && !c.next_acronym;
-        if single && amb.person() && (next_extends || c.prev_capitalised) {
+        let states = p.kind == PlaceKind::Country;
+        if single
+            && amb.person()
+            && !states
+            && (next_extends || c.prev_capitalised || SPEECH_VERBS.contains(&c.next.as_str()))
+        {
             continue;
         }
-        // A town's name glued to another capitalised word is most likely part
-        // of a person's or organisation's name ("Vladimir Putin", "Volodymyr
-        // Zelensky"); an acronym after it is not ("Vilnius NATO Summit").
-        if single && p.kind.is_settlement() && (next_extends || (c.prev_capitalised && !major)) {
+        // A town's name glued to another capitalised word is part of a
+        // person's name ("Vladimir Putin", "Volodymyr Zelensky") unless that
+        // word is an ordinary one ("Washington Post", "Toronto Police").
+        if single
+            && p.kind.is_settlement()
+            && next_extends
+            && (!major || !g.is_english_word(&c.next))
+        {
+            continue;
+        }
+        if single && p.kind.is_settlement() && !major && c.prev_capitalised {
             continue;
         }
         let strong_support = qualified || support[i] >= 0.45;
-        let states = matches!(p.kind, PlaceKind::Country) || p.feature == "ADM1";
-        let evidence = if amb.word && !states {
+        let evidence = if amb.any() && !states {
             locative && support[i] > 0.0 || strong_support
         } else {
             locative || qualified || support[i] >= 0.25
         };
         let needs_evidence = (single && amb.word && !states)
             || (single && amb.person() && !major)
-            || (single && amb.any() && c.sentence_start && !locative)
+            || (single && amb.any() && !states && c.sentence_start && !locative)
             || p.kind == PlaceKind::Village;
         if needs_evidence && !evidence {
             continue;
@@ -422,6 +461,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
             place: choice[i].0,
             confidence: (conf * 1000.0).round() / 1000.0,
             why: why.join("; "),
+            demonym: false,
         });
     }
     out
