@@ -118,6 +118,17 @@ fn is_combining(c: char) -> bool {
 /// The folded key of a name: folded text without the leading and trailing
 /// separators ("St. Petersburg" -> `st| petersburg`).
 pub fn key(name: &str) -> String {
+    if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+        // Fast path for plain ASCII names, most of the gazetteer.
+        let mut out = String::with_capacity(name.len());
+        for w in name.split(' ').filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+        }
+        return out;
+    }
     let f = Folded::new(name);
     f.text.trim_matches(|c| c == ' ' || c == '|').to_string()
 }

@@ -12,7 +12,8 @@ pub mod resolve;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
+use rayon::prelude::*;
 
 pub use load::GazetteerError;
 pub use place::{Place, PlaceKind, distance_km};
@@ -80,7 +81,7 @@ pub struct Gazetteer {
     patterns: Vec<Vec<(PlaceIdx, u16)>>,
     pattern_keys: Vec<String>,
     by_key: HashMap<String, usize>,
-    automaton: AhoCorasick,
+    automaton: DoubleArrayAhoCorasick<u32>,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     borders: HashMap<String, Vec<String>>,
@@ -335,7 +336,7 @@ impl Gazetteer {
         let folded = Folded::new(text);
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(&folded.text) {
+        for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
             let (s, e) = (m.start() + 1, m.end());
             if e < bytes.len() && is_word_byte(bytes[e]) {
                 continue;
@@ -348,7 +349,7 @@ impl Gazetteer {
             };
             let end = start + text[start..end].trim_end().len();
             let surface = &text[start..end];
-            let pid = m.pattern().as_usize();
+            let pid = m.value() as usize;
             let entries = &self.patterns[pid];
             let demonym = entries.iter().find(|(_, n)| *n == DEMONYM).map(|(p, _)| *p);
             if let Some(p) = demonym {
@@ -412,21 +413,39 @@ impl Gazetteer {
 fn index(
     places: &[Place],
     demonyms: &[(String, PlaceIdx)],
-) -> (Vec<Vec<(PlaceIdx, u16)>>, Vec<String>, AhoCorasick) {
+) -> (
+    Vec<Vec<(PlaceIdx, u16)>>,
+    Vec<String>,
+    DoubleArrayAhoCorasick<u32>,
+) {
+    // Folding is the costly part: done for all names in parallel, in order.
+    let folded: Vec<Vec<String>> = places
+        .par_iter()
+        .map(|p| {
+            p.names
+                .iter()
+                .take(u16::MAX as usize - 1)
+                .map(|n| fold::key(n))
+                .collect()
+        })
+        .collect();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut patterns: Vec<Vec<(PlaceIdx, u16)>> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
-    for (i, p) in places.iter().enumerate() {
-        for (n, name) in p.names.iter().enumerate().take(u16::MAX as usize) {
-            let key = fold::key(name);
-            if key.len() < 2 || !key.bytes().any(|b| b.is_ascii_alphabetic()) {
-                continue;
-            }
-            let slot = *by_key.entry(key.clone()).or_insert_with(|| {
+    let mut slot_of =
+        |key: String, keys: &mut Vec<String>, patterns: &mut Vec<Vec<(PlaceIdx, u16)>>| {
+            *by_key.entry(key.clone()).or_insert_with(|| {
                 keys.push(key);
                 patterns.push(Vec::new());
                 patterns.len() - 1
-            });
+            })
+        };
+    for (i, names) in folded.into_iter().enumerate() {
+        for (n, key) in names.into_iter().enumerate() {
+            if key.len() < 2 || !key.bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            let slot = slot_of(key, &mut keys, &mut patterns);
             if !patterns[slot].iter().any(|(q, _)| *q == i as PlaceIdx) {
                 patterns[slot].push((i as PlaceIdx, n as u16));
             }
@@ -434,24 +453,15 @@ fn index(
     }
     // A demonym replaces any place of the same name: "Russian" is an adjective.
     for (d, i) in demonyms {
-        let key = fold::key(d);
-        let slot = *by_key.entry(key.clone()).or_insert_with(|| {
-            keys.push(key);
-            patterns.push(Vec::new());
-            patterns.len() - 1
-        });
+        let slot = slot_of(fold::key(d), &mut keys, &mut patterns);
         patterns[slot] = vec![(*i, DEMONYM)];
     }
-    let needles: Vec<String> = keys.iter().map(|k| format!(" {k}")).collect();
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&needles)
-        .unwrap_or_else(|e| {
-            panic!(
-                "automaton over {} names cannot be built: {e}",
-                needles.len()
-            )
-        });
+    let needles = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!(" {k}"), i as u32));
+    let automaton = DoubleArrayAhoCorasick::with_values(needles)
+        .unwrap_or_else(|e| panic!("automaton over {} names cannot be built: {e}", keys.len()));
     (patterns, keys, automaton)
 }
 

@@ -1,0 +1,130 @@
+//! Each recognition and resolution rule, pinned by a sentence that shows it.
+//! The sentences are written for the tests, not taken from the seeds.
+
+use std::sync::OnceLock;
+
+use eventmap::gazetteer::{Gazetteer, GazetteerConfig};
+
+fn gaz() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| {
+        Gazetteer::load(&GazetteerConfig::default()).expect("built-in gazetteer loads")
+    })
+}
+
+/// (surface, place id) of every place found.
+fn tags(text: &str) -> Vec<(String, String)> {
+    let g = gaz();
+    g.tag(text)
+        .iter()
+        .map(|r| {
+            (
+                text[r.start..r.end].to_string(),
+                g.place(r.place).id.clone(),
+            )
+        })
+        .collect()
+}
+
+fn ids(text: &str) -> Vec<String> {
+    tags(text).into_iter().map(|(_, id)| id).collect()
+}
+
+#[test]
+fn longest_name_wins() {
+    assert_eq!(
+        ids("Tanks rolled along the Suwalki Gap at dawn."),
+        ["region:suwalki-gap"]
+    );
+    assert_eq!(
+        ids("Exercises were held in Kaliningrad Oblast."),
+        ["region:kaliningrad-oblast"]
+    );
+}
+
+#[test]
+fn lone_rota_is_the_naval_station() {
+    assert_eq!(
+        ids("Two more destroyers will be based at Rota next year."),
+        ["base:rota"]
+    );
+}
+
+#[test]
+fn a_qualifier_picks_the_country() {
+    let t = tags("The brigade trained near Vilnius, Lithuania, in March.");
+    assert_eq!(t[0].1, "geonames:593116");
+}
+
+#[test]
+fn acronyms_are_not_villages() {
+    assert!(ids("NATO leaders met on Tuesday.").is_empty());
+}
+
+#[test]
+fn hyphenated_compounds_are_not_places() {
+    assert!(ids("The trans-Atlantic alliance held together.").is_empty());
+}
+
+#[test]
+fn demonyms_are_not_places_but_are_tagged_as_signals() {
+    let g = gaz();
+    let text = "Lithuanian officers greeted the convoy.";
+    assert!(g.tag(text).is_empty());
+    let with = g.tag_with_demonyms(text);
+    assert_eq!(with.len(), 1);
+    assert!(with[0].demonym);
+    assert_eq!(g.place(with[0].place).id, "country:LT");
+}
+
+#[test]
+fn a_first_name_before_a_town_makes_a_person() {
+    assert!(
+        ids("Talks with Vladimir Putin stalled.")
+            .iter()
+            .all(|id| !id.starts_with("geonames:"))
+    );
+    assert!(ids("Diplomat Victoria Nuland flew home.").is_empty());
+}
+
+#[test]
+fn months_are_not_places() {
+    assert!(ids("May brought heavy rain to the region.").is_empty());
+}
+
+#[test]
+fn a_city_inside_an_organisation_name_is_still_the_city() {
+    assert_eq!(
+        ids("The story ran in the Washington Post on Friday."),
+        ["geonames:4140963"]
+    );
+}
+
+#[test]
+fn georgia_near_tbilisi_is_the_country_near_atlanta_the_state() {
+    assert!(ids("Protests in Tbilisi spread across Georgia.").contains(&"country:GE".to_string()));
+    assert!(ids("Storms hit Atlanta and much of Georgia.").contains(&"admin1:US.GA".to_string()));
+}
+
+#[test]
+fn a_tiny_village_needs_support_from_its_neighbours() {
+    // "Summit" is a village in the gazetteer and an English word.
+    assert!(ids("The Summit ended without a statement.").is_empty());
+}
+
+#[test]
+fn country_short_forms_resolve() {
+    assert_eq!(ids("Troops from the U.K. landed."), ["country:GB"]);
+    assert_eq!(ids("Britain sent jets."), ["country:GB"]);
+    assert!(
+        ids("They told us to wait.").is_empty(),
+        "lower-case 'us' is a pronoun"
+    );
+}
+
+#[test]
+fn confidence_is_in_range() {
+    for r in gaz().tag("Ships sailed from Rota to the Black Sea via the Bosporus and Istanbul.") {
+        assert!((0.0..=1.0).contains(&r.confidence));
+    }
+}

@@ -1,0 +1,86 @@
+//! `eventmap tag`: offsets, choices and the JSONL interface.
+
+mod common;
+
+use common::{eventmap, fixture};
+
+fn tag_file(name: &str) -> String {
+    let out = eventmap()
+        .arg("tag")
+        .arg(fixture(name))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn georgia_follows_its_neighbours() {
+    let tbilisi = tag_file("georgia_tbilisi.txt");
+    assert!(
+        tbilisi
+            .lines()
+            .any(|l| l.contains("\tGeorgia\t") && l.contains("[country:GE]")),
+        "{tbilisi}"
+    );
+    let atlanta = tag_file("georgia_atlanta.txt");
+    assert!(
+        atlanta
+            .lines()
+            .any(|l| l.contains("\tGeorgia\t") && l.contains("[admin1:US.GA]")),
+        "{atlanta}"
+    );
+}
+
+#[test]
+fn tag_prints_offsets_and_reasons() {
+    let out = eventmap()
+        .arg("tag")
+        .write_stdin("NATO ships sailed to Rota, Spain.")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let rota = out.lines().find(|l| l.contains("Rota")).expect(&out);
+    assert!(rota.starts_with("21..25\t"), "{rota}");
+    assert!(rota.contains("qualifier"), "{rota}");
+    assert!(
+        !out.contains("Nato"),
+        "NATO is not the village of Nato: {out}"
+    );
+}
+
+#[test]
+fn jsonl_uses_code_point_offsets() {
+    let input = "{\"id\":\"a\",\"text\":\"Żółć in Suwałki and Vilnius.\"}\nnot json\n{\"id\":\"b\",\"text\":\"\"}\n";
+    let assert = eventmap()
+        .args(["tag", "--jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    let text: Vec<char> = "Żółć in Suwałki and Vilnius.".chars().collect();
+    let tops = lines[0]["toponyms"].as_array().unwrap();
+    let vilnius = tops.iter().find(|t| t["place"] == "Vilnius").expect(&out);
+    let (s, e) = (
+        vilnius["start"].as_u64().unwrap() as usize,
+        vilnius["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(text[s..e].iter().collect::<String>(), "Vilnius");
+    assert!(
+        vilnius["lat"].is_number()
+            && vilnius["place_id"].is_string()
+            && vilnius["confidence"].is_number()
+    );
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("line 2"), "{stderr}");
+}
