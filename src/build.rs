@@ -67,6 +67,13 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     let places = event::summarise_places(gazetteer, &tagged);
     let bytes = geojson::to_bytes("places", export::places::features(gazetteer, &places))?;
     export::write_atomic(&config.out.join("places.geojson"), &bytes)?;
+    // The force, event and movement layers are part of the contract; until
+    // the event builder fills them they are written as valid, empty layers so
+    // that tools reading `output/` never meet a stale file from an old build.
+    for layer in ["forces", "events", "movements"] {
+        let bytes = geojson::to_bytes(layer, Vec::new())?;
+        export::write_atomic(&config.out.join(format!("{layer}.geojson")), &bytes)?;
+    }
     Ok(BuildReport {
         articles: n,
         skipped: diagnostics.skipped(),

@@ -24,6 +24,8 @@ pub enum Command {
     Lookup(LookupArgs),
     /// Print each place mention in a text, with offsets, the chosen place and why.
     Tag(TagArgs),
+    /// Measure gazetteer load time, tagging throughput (one core) and peak memory.
+    Bench(BenchArgs),
 }
 
 /// Where the gazetteer comes from (shared by every subcommand).
@@ -71,6 +73,22 @@ pub struct TagArgs {
     /// with Unicode code-point offsets.
     #[arg(long)]
     pub jsonl: bool,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Text to tag: JSON lines with a "text" field, or plain lines.
+    #[arg(
+        long,
+        default_value = "../shared/corpora/geowebnews.jsonl",
+        value_name = "FILE"
+    )]
+    pub corpus: std::path::PathBuf,
+    /// How many times to tag the whole corpus.
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand; each turns its arguments into a config, calls
 //! the library and prints.
 
+pub mod bench;
 pub mod build;
 pub mod lookup;
 pub mod tag;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(args),
         Command::Lookup(args) => lookup::run(args),
         Command::Tag(args) => tag::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -40,8 +40,8 @@ impl Folded {
     fn push_sep(&mut self, sep: u8, at: usize) {
         match self.text.as_bytes().last() {
             Some(&SOFT) if sep == HARD => {
-                let hard_already = self.text.as_bytes().len() >= 2
-                    && self.text.as_bytes()[self.text.len() - 2] == HARD;
+                let hard_already =
+                    self.text.len() >= 2 && self.text.as_bytes()[self.text.len() - 2] == HARD;
                 if !hard_already {
                     // A run with punctuation in it is hard.
                     self.text.pop();

@@ -367,7 +367,7 @@ pub fn curated(
         let line = record.position().map_or(0, |p| p.line());
         let row: CuratedRow = record
             .deserialize(Some(&header))
-            .map_err(|e| csv_error(src, &csv::Error::from(e)))?;
+            .map_err(|e| csv_error(src, &e))?;
         if row.id.trim().is_empty() {
             return Err(src.field_error(line, "id", &row.id, "empty id"));
         }

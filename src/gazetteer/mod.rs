@@ -24,6 +24,9 @@ use fold::{Folded, is_word_byte};
 /// Index of a place in the gazetteer.
 pub type PlaceIdx = u32;
 
+/// Per automaton pattern: the (place, name index) pairs it stands for.
+type PatternEntries = Vec<Vec<(PlaceIdx, u16)>>;
+
 /// Where the gazetteer comes from.
 #[derive(Debug, Clone, Default)]
 pub struct GazetteerConfig {
@@ -77,8 +80,7 @@ impl Ambiguity {
 
 pub struct Gazetteer {
     places: Vec<Place>,
-    /// Per automaton pattern: the (place, name index) pairs it stands for.
-    patterns: Vec<Vec<(PlaceIdx, u16)>>,
+    patterns: PatternEntries,
     pattern_keys: Vec<String>,
     by_key: HashMap<String, usize>,
     automaton: DoubleArrayAhoCorasick<u32>,
@@ -413,11 +415,7 @@ impl Gazetteer {
 fn index(
     places: &[Place],
     demonyms: &[(String, PlaceIdx)],
-) -> (
-    Vec<Vec<(PlaceIdx, u16)>>,
-    Vec<String>,
-    DoubleArrayAhoCorasick<u32>,
-) {
+) -> (PatternEntries, Vec<String>, DoubleArrayAhoCorasick<u32>) {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
         .par_iter()
@@ -430,16 +428,15 @@ fn index(
         })
         .collect();
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut patterns: Vec<Vec<(PlaceIdx, u16)>> = Vec::new();
+    let mut patterns: PatternEntries = Vec::new();
     let mut keys: Vec<String> = Vec::new();
-    let mut slot_of =
-        |key: String, keys: &mut Vec<String>, patterns: &mut Vec<Vec<(PlaceIdx, u16)>>| {
-            *by_key.entry(key.clone()).or_insert_with(|| {
-                keys.push(key);
-                patterns.push(Vec::new());
-                patterns.len() - 1
-            })
-        };
+    let mut slot_of = |key: String, keys: &mut Vec<String>, patterns: &mut PatternEntries| {
+        *by_key.entry(key.clone()).or_insert_with(|| {
+            keys.push(key);
+            patterns.push(Vec::new());
+            patterns.len() - 1
+        })
+    };
     for (i, names) in folded.into_iter().enumerate() {
         for (n, key) in names.into_iter().enumerate() {
             if key.len() < 2 || !key.bytes().any(|b| b.is_ascii_alphabetic()) {

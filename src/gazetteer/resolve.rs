@@ -297,11 +297,12 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         .zip(&cues)
         .map(|(m, c)| {
             let single = !m.key.contains([' ', '|']);
-            !(single && g.is_not_place(&m.key))
-                && !m.demonym
-                && !c.compound
-                && !g.is_title(&c.prev)
-                && !(c.prev_capitalised && g.is_first_name(&c.prev) && single)
+            let not_a_place = m.demonym
+                || c.compound
+                || g.is_title(&c.prev)
+                || (single && g.is_not_place(&m.key))
+                || (single && c.prev_capitalised && g.is_first_name(&c.prev));
+            !not_a_place
         })
         .collect();
 
