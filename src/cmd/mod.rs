@@ -25,6 +25,11 @@ impl From<&GazetteerArgs> for GazetteerConfig {
         GazetteerConfig {
             dir: Some(a.gazetteer_dir.clone()),
             extra: a.gazetteer.clone(),
+            cache_dir: if a.no_cache {
+                None
+            } else {
+                crate::gazetteer::cache::default_dir()
+            },
         }
     }
 }

@@ -30,6 +30,49 @@ impl Folded {
         f
     }
 
+    /// Folds only what can start or continue a place name: words that begin
+    /// with a capital or a digit, and the connectors between them; every
+    /// other word becomes a hard separator. Names must be capitalised in the
+    /// text (`case_fits`), so nothing is lost, and the automaton reads a
+    /// fraction of the text.
+    pub fn capitalised(original: &str) -> Folded {
+        let mut f = Folded {
+            text: String::with_capacity(original.len() / 3 + 8),
+            origin: Vec::with_capacity(original.len() / 3 + 8),
+        };
+        f.push_sep(SOFT, 0);
+        let mut chars = original.char_indices().peekable();
+        // The previous word was capitalised and only spaces came since: a
+        // lower-case word may still belong to its name ("Baltic states").
+        let mut after_capital = false;
+        while let Some(&(at, c)) = chars.peek() {
+            if !(c.is_alphanumeric() || is_combining(c)) {
+                let sep = separator(c);
+                f.push_sep(sep, at);
+                after_capital &= sep == SOFT;
+                chars.next();
+                continue;
+            }
+            let mut end = at;
+            while let Some(&(i, ch)) = chars.peek() {
+                if !(ch.is_alphanumeric() || is_combining(ch)) {
+                    break;
+                }
+                end = i + ch.len_utf8();
+                chars.next();
+            }
+            let word = &original[at..end];
+            let capital = c.is_uppercase() || c.is_numeric();
+            if capital || after_capital || CONNECTORS.contains(&word) {
+                fold_chars(word, at, &mut f);
+            } else {
+                f.push_sep(HARD, at);
+            }
+            after_capital = capital;
+        }
+        f
+    }
+
     /// The byte offset in the original text of folded byte `i`.
     pub fn origin(&self, i: usize) -> usize {
         self.origin[i] as usize
@@ -43,10 +86,11 @@ impl Folded {
                 let hard_already =
                     self.text.len() >= 2 && self.text.as_bytes()[self.text.len() - 2] == HARD;
                 if !hard_already {
-                    // A run with punctuation in it is hard.
+                    // A run with punctuation in it is hard; it starts where
+                    // the run started, so spans never take in its first char.
                     self.text.pop();
-                    self.origin.pop();
-                    self.push_hard(at);
+                    let first = self.origin.pop().map_or(at, |o| o as usize);
+                    self.push_hard(first);
                 }
             }
             Some(&SOFT) => {}
@@ -77,8 +121,20 @@ fn separator(c: char) -> u8 {
     }
 }
 
+/// Lower-case words that may stand inside a place name ("Bay of Biscay",
+/// "Rio de Janeiro", "the States").
+const CONNECTORS: &[&str] = &[
+    "of", "the", "and", "de", "la", "le", "les", "du", "des", "del", "da", "do", "dos", "di",
+    "von", "van", "der", "den", "upon", "on", "al", "el", "y", "en", "sur", "am", "an", "im",
+];
+
 fn fold_into(original: &str, out: &mut Folded) {
+    fold_chars(original, 0, out)
+}
+
+fn fold_chars(original: &str, base: usize, out: &mut Folded) {
     for (at, c) in original.char_indices() {
+        let at = at + base;
         if c.is_ascii() {
             let b = c as u8;
             if b.is_ascii_alphanumeric() {
@@ -168,6 +224,15 @@ mod tests {
         let at = f.text.find("suwalki").unwrap();
         assert_eq!(f.origin(at), 3);
         assert_eq!(&text[f.origin(at)..f.origin(at + 7)], "Suwałki");
+    }
+
+    #[test]
+    fn only_capitalised_words_and_connectors_are_folded() {
+        let text = "troops went to the Bay of Biscay and Rota. Baltic states agreed";
+        let f = Folded::capitalised(text);
+        assert_eq!(f.text, "| the bay of biscay and rota| baltic states| ");
+        let at = f.text.find("rota").unwrap();
+        assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");
     }
 
     #[test]

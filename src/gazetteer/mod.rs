@@ -4,13 +4,16 @@
 //! It owns everything about places; it knows nothing of articles' structure,
 //! forces or output formats.
 
+pub mod cache;
 pub mod fold;
 pub mod load;
 pub mod place;
 pub mod resolve;
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
+use std::path::PathBuf;
 
 use daachorse::DoubleArrayAhoCorasick;
 use rayon::prelude::*;
@@ -25,7 +28,7 @@ use fold::{Folded, is_word_byte};
 pub type PlaceIdx = u32;
 
 /// Per automaton pattern: the (place, name index) pairs it stands for.
-type PatternEntries = Vec<Vec<(PlaceIdx, u16)>>;
+pub(crate) type PatternEntries = Vec<Vec<(PlaceIdx, u16)>>;
 
 /// Where the gazetteer comes from.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +38,8 @@ pub struct GazetteerConfig {
     pub dir: Option<PathBuf>,
     /// Extra CSV files in curated format (`--gazetteer FILE`).
     pub extra: Vec<PathBuf>,
+    /// Folder for the name-index cache (`cache.rs`); None builds it every time.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Files in the gazetteer folder that are not curated-format entry lists.
@@ -177,8 +182,8 @@ impl Gazetteer {
             .map(|(i, p)| ((p.country.clone(), p.admin1.clone()), i as PlaceIdx))
             .collect();
 
-        let mut demonyms = HashMap::new();
-        let mut borders = HashMap::new();
+        let mut demonyms = HashMap::default();
+        let mut borders = HashMap::default();
         for f in &facts {
             for d in &f.demonyms {
                 demonyms.insert(fold::key(d), f.code.clone());
@@ -229,7 +234,26 @@ impl Gazetteer {
                 }
             }
         }
-        let (patterns, pattern_keys, automaton) = index(&places, &demonym_of);
+        let hash = index_hash(&places, &demonym_of);
+        let cached = config
+            .cache_dir
+            .as_deref()
+            .and_then(|d| cache::read(&cache::path(d, hash), hash, places.len()));
+        let cache::NameIndex {
+            patterns,
+            keys: pattern_keys,
+            automaton,
+        } = match cached {
+            Some(index) => index,
+            None => {
+                let index = index(&places, &demonym_of);
+                if let Some(d) = &config.cache_dir {
+                    // A cache that cannot be written only costs time next run.
+                    let _ = cache::write(&cache::path(d, hash), hash, &index);
+                }
+                index
+            }
+        };
         let by_key = pattern_keys
             .iter()
             .enumerate()
@@ -335,7 +359,7 @@ impl Gazetteer {
     /// Every name occurrence in `text` on word boundaries, longest first, with
     /// the places whose written form it fits (case rules below).
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let folded = Folded::new(text);
+        let folded = Folded::capitalised(text);
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
@@ -364,6 +388,17 @@ impl Gazetteer {
                         demonym: true,
                     });
                 }
+                continue;
+            }
+            // Most hits are ordinary lower-case words that some place is named
+            // after ("of", "bath"): out before any closer look.
+            let lower = surface.chars().next().is_some_and(char::is_lowercase);
+            if lower
+                && entries.iter().all(|(p, n)| {
+                    self.places[*p as usize].names[*n as usize]
+                        .starts_with(|c: char| c.is_uppercase())
+                })
+            {
                 continue;
             }
             let mut candidates: Vec<PlaceIdx> = entries
@@ -412,10 +447,7 @@ impl Gazetteer {
 
 /// Builds the automaton over every folded name, each as " key" so that
 /// matches can only start at a word start.
-fn index(
-    places: &[Place],
-    demonyms: &[(String, PlaceIdx)],
-) -> (PatternEntries, Vec<String>, DoubleArrayAhoCorasick<u32>) {
+fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> cache::NameIndex {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
         .par_iter()
@@ -427,7 +459,7 @@ fn index(
                 .collect()
         })
         .collect();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut patterns: PatternEntries = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let mut slot_of = |key: String, keys: &mut Vec<String>, patterns: &mut PatternEntries| {
@@ -459,7 +491,25 @@ fn index(
         .map(|(i, k)| (format!(" {k}"), i as u32));
     let automaton = DoubleArrayAhoCorasick::with_values(needles)
         .unwrap_or_else(|e| panic!("automaton over {} names cannot be built: {e}", keys.len()));
-    (patterns, keys, automaton)
+    cache::NameIndex {
+        patterns,
+        keys,
+        automaton,
+    }
+}
+
+/// What the name index depends on: every name of every place, in order,
+/// the demonyms, and the program version.
+fn index_hash(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    places.len().hash(&mut h);
+    for p in places {
+        p.names.hash(&mut h);
+    }
+    demonyms.hash(&mut h);
+    h.finish()
 }
 
 /// Whether the text's written form fits a gazetteer name's capitalisation:
@@ -496,14 +546,6 @@ pub fn case_fits(name: &str, surface: &str) -> bool {
     nw.iter()
         .zip(&sw)
         .all(|(n, s)| !n.is_uppercase() || s.is_uppercase() || s.is_numeric())
-}
-
-/// A gazetteer loaded from `dir` when it is a folder, else the built-in one.
-pub fn load_default(dir: &Path) -> Result<Gazetteer, GazetteerError> {
-    Gazetteer::load(&GazetteerConfig {
-        dir: Some(dir.to_path_buf()),
-        extra: Vec::new(),
-    })
 }
 
 #[cfg(test)]

@@ -200,15 +200,50 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
     c
 }
 
-/// How much the article's other places support `p`, with the reasons.
-fn context(
-    g: &Gazetteer,
-    p: &Place,
-    others: &[(PlaceIdx, f64)],
-    qualifier: Option<PlaceIdx>,
-) -> (f64, Vec<&'static str>) {
-    let mut score = 0.0;
-    let mut why = Vec::new();
+/// Context rules: (weight, reason). A candidate's context score is the sum
+/// of the weights of the rules that hold for it.
+const RULES: [(f64, &str); 7] = [
+    (0.8, "qualifier"),
+    (0.25, "same country as other places"),
+    (0.1, "its country is named"),
+    (0.15, "holds other places named"),
+    (0.3, "same division as other places"),
+    (0.2, "near other places"),
+    (0.05, "borders a country named"),
+];
+const QUALIFIER: u8 = 1;
+const SAME_COUNTRY: u8 = 1 << 1;
+const NAMED_COUNTRY: u8 = 1 << 2;
+const CONTAINS: u8 = 1 << 3;
+const SAME_ADMIN1: u8 = 1 << 4;
+const NEAR: u8 = 1 << 5;
+const BORDERING: u8 = 1 << 6;
+
+fn weight(rules: u8) -> f64 {
+    RULES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| rules & (1 << i) != 0)
+        .map(|(_, r)| r.0)
+        .sum()
+}
+
+fn reasons(rules: u8) -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| rules & (1 << i) != 0)
+        .map(|(_, r)| r.1)
+}
+
+/// Settlements and bases: the places whose neighbours are evidence.
+fn local(k: &Place) -> bool {
+    k.kind.is_settlement() || k.kind == PlaceKind::Base
+}
+
+/// Which context rules hold for `p` given the article's other places.
+fn context(g: &Gazetteer, p: &Place, others: &[PlaceIdx], qualifier: Option<PlaceIdx>) -> u8 {
+    let mut rules = 0u8;
     if let Some(q) = qualifier {
         let q = g.place(q);
         let fits = (q.kind == PlaceKind::Country && q.country == p.country)
@@ -217,73 +252,44 @@ fn context(
                 && q.admin1 == p.admin1
                 && p.kind != PlaceKind::Region);
         if fits {
-            score += 0.8;
-            why.push("qualifier");
+            rules |= QUALIFIER;
         }
     }
-    let mut same_country = false;
-    let mut named_country = false;
-    let mut same_admin1 = false;
-    let mut near = false;
-    let mut contains = false;
-    let mut bordering = false;
-    for &(o, _) in others {
+    for &o in others {
         let o = g.place(o);
         if !p.country.is_empty() && o.country == p.country {
-            same_country = true;
+            rules |= SAME_COUNTRY;
             if o.kind == PlaceKind::Country && p.kind != PlaceKind::Country {
-                named_country = true;
+                rules |= NAMED_COUNTRY;
             }
             if p.kind == PlaceKind::Country && o.kind != PlaceKind::Country {
-                contains = true;
+                rules |= CONTAINS;
+            }
+            if !p.admin1.is_empty()
+                && o.admin1 == p.admin1
+                && (o.feature == "ADM1") != (p.feature == "ADM1")
+            {
+                rules |= SAME_ADMIN1;
             }
         }
-        if !p.admin1.is_empty()
-            && o.country == p.country
-            && o.admin1 == p.admin1
-            && (o.feature == "ADM1") != (p.feature == "ADM1")
-        {
-            same_admin1 = true;
-        }
-        let local = |k: &Place| k.kind.is_settlement() || k.kind == PlaceKind::Base;
-        if local(p)
+        // 250 km is under 2.3 degrees of latitude: skip the trigonometry
+        // for places plainly farther apart.
+        if rules & NEAR == 0
+            && local(p)
             && (local(o) || o.feature == "ADM1")
+            && (p.lat - o.lat).abs() < 2.3
             && distance_km(p.lat, p.lon, o.lat, o.lon) < 250.0
         {
-            near = true;
+            rules |= NEAR;
         }
         if p.kind == PlaceKind::Country
             && o.kind == PlaceKind::Country
             && g.borders(&p.country, &o.country)
         {
-            bordering = true;
+            rules |= BORDERING;
         }
     }
-    if same_country {
-        score += 0.25;
-        why.push("same country as other places");
-    }
-    if named_country {
-        score += 0.1;
-        why.push("its country is named");
-    }
-    if contains {
-        score += 0.15;
-        why.push("holds other places named");
-    }
-    if same_admin1 {
-        score += 0.3;
-        why.push("same division as other places");
-    }
-    if near {
-        score += 0.2;
-        why.push("near other places");
-    }
-    if bordering {
-        score += 0.05;
-        why.push("borders a country named");
-    }
-    (score, why)
+    rules
 }
 
 /// Chooses a place for every mention and drops those that are not places.
@@ -328,34 +334,40 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
             (best, prior(g.place(best)))
         })
         .collect();
-    let mut reasons: Vec<Vec<&'static str>> = vec![Vec::new(); mentions.len()];
+    let mut rules = vec![0u8; mentions.len()];
     let mut confidence = vec![0.0; mentions.len()];
     let mut support = vec![0.0; mentions.len()];
+    let mut others: Vec<PlaceIdx> = Vec::new();
+    let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::new();
     for _round in 0..3 {
         let snapshot = choice.clone();
+        // The anchors' current choices, once per (name, place).
+        let mut anchors: Vec<(&str, PlaceIdx)> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| keep[*j] && anchor[*j])
+            .map(|(j, o)| (o.key.as_str(), snapshot[j].0))
+            .collect();
+        anchors.sort_unstable();
+        anchors.dedup();
         for (i, m) in mentions.iter().enumerate() {
             if !keep[i] {
                 continue;
             }
-            let others: Vec<(PlaceIdx, f64)> = mentions
-                .iter()
-                .enumerate()
-                .filter(|(j, o)| keep[*j] && anchor[*j] && o.key != m.key)
-                .map(|(j, _)| snapshot[j])
-                .collect();
+            others.clear();
+            others.extend(anchors.iter().filter(|(k, _)| *k != m.key).map(|(_, p)| *p));
+            others.sort_unstable();
+            others.dedup();
             let qualifier = cues[i]
                 .qualifier
                 .filter(|q| keep[*q])
                 .map(|q| snapshot[q].0);
-            let scored: Vec<(PlaceIdx, f64, f64, Vec<&'static str>)> = m
-                .candidates
-                .iter()
-                .map(|&c| {
-                    let (ctx, why) = context(g, g.place(c), &others, qualifier);
-                    (c, prior(g.place(c)) + ctx, ctx, why)
-                })
-                .collect();
-            let Some(best) = scored
+            scored.clear();
+            scored.extend(m.candidates.iter().map(|&c| {
+                let r = context(g, g.place(c), &others, qualifier);
+                (c, prior(g.place(c)) + weight(r), r)
+            }));
+            let Some(&best) = scored
                 .iter()
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             else {
@@ -367,8 +379,8 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
                 .sum();
             confidence[i] = 1.0 / z;
             choice[i] = (best.0, best.1);
-            support[i] = best.2;
-            reasons[i] = best.3.clone();
+            support[i] = weight(best.2);
+            rules[i] = best.2;
         }
     }
 
@@ -393,7 +405,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         let amb = g.ambiguity(&m.key);
         let single = !m.key.contains([' ', '|']);
         let locative = LOCATIVE.contains(&c.prev.as_str());
-        let qualified = reasons[i].contains(&"qualifier");
+        let qualified = rules[i] & QUALIFIER != 0;
         let major = matches!(p.kind, PlaceKind::Country | PlaceKind::Continent)
             || p.feature == "ADM1"
             || p.population >= 100_000
@@ -449,7 +461,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
             conf *= 0.8;
         }
         let mut why = vec![format!("{} (prior {:.2})", p.kind.as_str(), prior(p))];
-        why.extend(reasons[i].iter().map(|r| r.to_string()));
+        why.extend(reasons(rules[i]).map(str::to_string));
         if locative {
             why.push(format!("after '{}'", c.prev));
         }

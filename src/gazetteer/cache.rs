@@ -1,0 +1,120 @@
+//! A cache of the name index (folded keys and the automaton), so that a
+//! run after the first loads the gazetteer in a fraction of the time.
+//!
+//! The file is keyed by a hash of every gazetteer source and the program
+//! version; anything that does not read back exactly (other hash, truncated,
+//! corrupt automaton) is ignored and rebuilt. Writes are atomic.
+
+use std::path::{Path, PathBuf};
+
+use daachorse::DoubleArrayAhoCorasick;
+
+use super::{PatternEntries, PlaceIdx};
+
+const MAGIC: &[u8; 8] = b"EVMAPGZ1";
+
+/// The index that `index()` builds.
+pub struct NameIndex {
+    pub patterns: PatternEntries,
+    pub keys: Vec<String>,
+    pub automaton: DoubleArrayAhoCorasick<u32>,
+}
+
+/// The default cache folder: `$EVENTMAP_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/eventmap`, else `~/.cache/eventmap`.
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("EVENTMAP_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(PathBuf::from(d).join("eventmap"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/eventmap"))
+}
+
+pub fn path(dir: &Path, hash: u64) -> PathBuf {
+    dir.join(format!("names-{hash:016x}.bin"))
+}
+
+pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(64 << 20);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&hash.to_le_bytes());
+    out.extend_from_slice(&(index.keys.len() as u32).to_le_bytes());
+    for (key, entries) in index.keys.iter().zip(&index.patterns) {
+        out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        for (p, n) in entries {
+            out.extend_from_slice(&p.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    out.extend_from_slice(&index.automaton.serialize());
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, &out)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Reads a cache file; None when it is missing, foreign or damaged.
+pub fn read(file: &Path, hash: u64, places: usize) -> Option<NameIndex> {
+    let bytes = std::fs::read(file).ok()?;
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 0,
+    };
+    if r.take(8)? != MAGIC || r.u64()? != hash {
+        return None;
+    }
+    let n = r.u32()? as usize;
+    let mut keys = Vec::with_capacity(n);
+    let mut patterns = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = r.u32()? as usize;
+        keys.push(std::str::from_utf8(r.take(len)?).ok()?.to_string());
+        let m = r.u32()? as usize;
+        let mut entries = Vec::with_capacity(m);
+        for _ in 0..m {
+            let p: PlaceIdx = r.u32()?;
+            let name = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
+            if p as usize >= places {
+                return None;
+            }
+            entries.push((p, name));
+        }
+        patterns.push(entries);
+    }
+    let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(&bytes[r.at..]).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(NameIndex {
+        patterns,
+        keys,
+        automaton,
+    })
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
