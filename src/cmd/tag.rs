@@ -50,7 +50,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
             p.lon,
             p.country,
             r.confidence,
-            r.why
+            r.why.describe(p.kind)
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -11,7 +11,17 @@ use daachorse::DoubleArrayAhoCorasick;
 
 use super::{PatternEntries, PlaceIdx};
 
-const MAGIC: &[u8; 8] = b"EVMAPGZ1";
+const MAGIC: &[u8; 8] = b"EVMAPGZ2";
+/// Magic, source hash, checksum of the rest.
+const HEADER: usize = 24;
+
+/// A checksum of the payload, so a damaged file is never read as an index.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
 
 /// The index that `index()` builds.
 pub struct NameIndex {
@@ -40,6 +50,7 @@ pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
     let mut out = Vec::with_capacity(64 << 20);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&hash.to_le_bytes());
+    out.extend_from_slice(&0u64.to_le_bytes()); // checksum, filled in below
     out.extend_from_slice(&(index.keys.len() as u32).to_le_bytes());
     for (key, entries) in index.keys.iter().zip(&index.patterns) {
         out.extend_from_slice(&(key.len() as u32).to_le_bytes());
@@ -51,6 +62,8 @@ pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
         }
     }
     out.extend_from_slice(&index.automaton.serialize());
+    let sum = checksum(&out[HEADER..]);
+    out[16..24].copy_from_slice(&sum.to_le_bytes());
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -68,7 +81,7 @@ pub fn read(file: &Path, hash: u64, places: usize) -> Option<NameIndex> {
         bytes: &bytes,
         at: 0,
     };
-    if r.take(8)? != MAGIC || r.u64()? != hash {
+    if r.take(8)? != MAGIC || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?) {
         return None;
     }
     let n = r.u32()? as usize;

@@ -41,34 +41,57 @@ impl Folded {
             origin: Vec::with_capacity(original.len() / 3 + 8),
         };
         f.push_sep(SOFT, 0);
-        let mut chars = original.char_indices().peekable();
+        let bytes = original.as_bytes();
         // The previous word was capitalised and only spaces came since: a
         // lower-case word may still belong to its name ("Baltic states").
         let mut after_capital = false;
-        while let Some(&(at, c)) = chars.peek() {
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let c = if b.is_ascii() {
+                b as char
+            } else {
+                original[at..].chars().next().unwrap_or(' ')
+            };
             if !(c.is_alphanumeric() || is_combining(c)) {
                 let sep = separator(c);
                 f.push_sep(sep, at);
                 after_capital &= sep == SOFT;
-                chars.next();
+                at += c.len_utf8();
                 continue;
             }
             let mut end = at;
-            while let Some(&(i, ch)) = chars.peek() {
-                if !(ch.is_alphanumeric() || is_combining(ch)) {
+            let mut ascii = true;
+            while end < bytes.len() {
+                if bytes[end].is_ascii_alphanumeric() {
+                    end += 1;
+                    continue;
+                }
+                if bytes[end].is_ascii() {
                     break;
                 }
-                end = i + ch.len_utf8();
-                chars.next();
+                ascii = false;
+                match original[end..].chars().next() {
+                    Some(ch) if ch.is_alphanumeric() || is_combining(ch) => end += ch.len_utf8(),
+                    _ => break,
+                }
             }
             let word = &original[at..end];
             let capital = c.is_uppercase() || c.is_numeric();
-            if capital || after_capital || CONNECTORS.contains(&word) {
-                fold_chars(word, at, &mut f);
+            if capital || after_capital || is_connector(word) {
+                if ascii {
+                    // Plain ASCII word, most of the text: copy it lower-cased.
+                    f.text
+                        .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+                    f.origin.extend(at as u32..end as u32);
+                } else {
+                    fold_chars(word, at, &mut f);
+                }
             } else {
                 f.push_sep(HARD, at);
             }
             after_capital = capital;
+            at = end;
         }
         f
     }
@@ -123,10 +146,38 @@ fn separator(c: char) -> u8 {
 
 /// Lower-case words that may stand inside a place name ("Bay of Biscay",
 /// "Rio de Janeiro", "the States").
-const CONNECTORS: &[&str] = &[
-    "of", "the", "and", "de", "la", "le", "les", "du", "des", "del", "da", "do", "dos", "di",
-    "von", "van", "der", "den", "upon", "on", "al", "el", "y", "en", "sur", "am", "an", "im",
-];
+fn is_connector(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "the"
+            | "and"
+            | "de"
+            | "la"
+            | "le"
+            | "les"
+            | "du"
+            | "des"
+            | "del"
+            | "da"
+            | "do"
+            | "dos"
+            | "di"
+            | "von"
+            | "van"
+            | "der"
+            | "den"
+            | "upon"
+            | "on"
+            | "al"
+            | "el"
+            | "y"
+            | "en"
+            | "sur"
+            | "am"
+            | "an"
+            | "im"
+    )
+}
 
 fn fold_into(original: &str, out: &mut Folded) {
     fold_chars(original, 0, out)

@@ -19,7 +19,7 @@ use daachorse::DoubleArrayAhoCorasick;
 use rayon::prelude::*;
 
 pub use load::GazetteerError;
-pub use place::{Place, PlaceKind, distance_km};
+pub use place::{Place, PlaceCore, PlaceKind, distance_km};
 pub use resolve::Resolved;
 
 use fold::{Folded, is_word_byte};
@@ -59,8 +59,9 @@ const DEMONYM: u16 = u16::MAX;
 pub struct Mention {
     pub start: usize,
     pub end: usize,
-    /// The folded key that matched (`suwalki gap`).
-    pub key: String,
+    /// The automaton pattern that matched; `Gazetteer::key` gives its
+    /// folded text (`suwalki gap`).
+    pub pattern: u32,
     pub candidates: Vec<PlaceIdx>,
     /// The words are a demonym or adjective ("Lithuanian") of `candidates[0]`.
     pub demonym: bool,
@@ -92,6 +93,9 @@ pub struct Gazetteer {
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     borders: HashMap<String, Vec<String>>,
+    /// Countries that share a border, both ways, as packed codes.
+    neighbours: HashSet<(u16, u16)>,
+    cores: Vec<PlaceCore>,
     ambiguity: HashMap<String, Ambiguity>,
     not_places: HashSet<String>,
     first_names: HashSet<String>,
@@ -260,6 +264,7 @@ impl Gazetteer {
             .map(|(i, k)| (k.clone(), i))
             .collect();
         Ok(Gazetteer {
+            cores: cores(&places),
             places,
             patterns,
             pattern_keys,
@@ -267,6 +272,13 @@ impl Gazetteer {
             automaton,
             countries: country_idx,
             admin1: admin1_idx,
+            neighbours: borders
+                .iter()
+                .flat_map(|(a, bs)| {
+                    bs.iter()
+                        .map(move |b| (PlaceCore::country_code(a), PlaceCore::country_code(b)))
+                })
+                .collect(),
             borders,
             ambiguity,
             not_places: src("not_places.txt")?.word_list(),
@@ -296,6 +308,15 @@ impl Gazetteer {
             .copied()
     }
 
+    pub fn core(&self, i: PlaceIdx) -> &PlaceCore {
+        &self.cores[i as usize]
+    }
+
+    /// Whether two countries (packed codes) share a border.
+    pub fn neighbours(&self, a: u16, b: u16) -> bool {
+        self.neighbours.contains(&(a, b))
+    }
+
     pub fn borders(&self, a: &str, b: &str) -> bool {
         self.borders
             .get(a)
@@ -312,6 +333,11 @@ impl Gazetteer {
 
     pub fn is_first_name(&self, key: &str) -> bool {
         self.first_names.contains(key)
+    }
+
+    /// The folded text of an automaton pattern.
+    pub fn key(&self, pattern: u32) -> &str {
+        &self.pattern_keys[pattern as usize]
     }
 
     pub fn is_english_word(&self, key: &str) -> bool {
@@ -383,7 +409,7 @@ impl Gazetteer {
                     found.push(Mention {
                         start,
                         end,
-                        key: self.pattern_keys[pid].clone(),
+                        pattern: pid as u32,
                         candidates: vec![p],
                         demonym: true,
                     });
@@ -401,9 +427,22 @@ impl Gazetteer {
             {
                 continue;
             }
+            // Many entries share one spelling ("Washington" x 100): check
+            // each spelling once.
+            let mut seen: Vec<(&str, bool)> = Vec::new();
             let mut candidates: Vec<PlaceIdx> = entries
                 .iter()
-                .filter(|(p, n)| case_fits(&self.places[*p as usize].names[*n as usize], surface))
+                .filter(|(p, n)| {
+                    let name = self.places[*p as usize].names[*n as usize].as_str();
+                    match seen.iter().find(|(s, _)| *s == name) {
+                        Some(&(_, ok)) => ok,
+                        None => {
+                            let ok = case_fits(name, surface);
+                            seen.push((name, ok));
+                            ok
+                        }
+                    }
+                })
                 .map(|(p, _)| *p)
                 .collect();
             if candidates.is_empty() {
@@ -414,7 +453,7 @@ impl Gazetteer {
             found.push(Mention {
                 start,
                 end,
-                key: self.pattern_keys[pid].clone(),
+                pattern: pid as u32,
                 candidates,
                 demonym: false,
             });
@@ -498,6 +537,31 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> cache::NameIndex 
     }
 }
 
+fn cores(places: &[Place]) -> Vec<PlaceCore> {
+    let mut admin1_ids: HashMap<(&str, &str), u32> = HashMap::default();
+    places
+        .iter()
+        .map(|p| {
+            let admin1 = if p.admin1.is_empty() {
+                0
+            } else {
+                let next = admin1_ids.len() as u32 + 1;
+                *admin1_ids
+                    .entry((p.country.as_str(), p.admin1.as_str()))
+                    .or_insert(next)
+            };
+            PlaceCore {
+                lat: p.lat,
+                lon: p.lon,
+                country: PlaceCore::country_code(&p.country),
+                admin1,
+                kind: p.kind,
+                is_admin1: p.feature == "ADM1",
+            }
+        })
+        .collect()
+}
+
 /// What the name index depends on: every name of every place, in order,
 /// the demonyms, and the program version.
 fn index_hash(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> u64 {
@@ -517,35 +581,52 @@ fn index_hash(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> u64 {
 /// (three letters or fewer) exactly, and otherwise every capitalised word of
 /// the name capitalised in the text ("Baltic Sea" not "baltic sea").
 pub fn case_fits(name: &str, surface: &str) -> bool {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    let text_letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() <= 5 && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
-        return text_letters.iter().all(|c| c.is_uppercase());
+    let (name_letters, name_upper) = letter_counts(name);
+    let (text_letters, text_upper) = letter_counts(surface);
+    let name_caps = name_letters == name_upper;
+    if (2..=5).contains(&name_letters) && name_caps {
+        return text_letters == text_upper;
     }
     // "NATO" is not the village of Nato: a short word in capitals is an acronym.
-    if (2..=5).contains(&text_letters.len())
-        && text_letters.iter().all(|c| c.is_uppercase())
-        && !letters.iter().all(|c| c.is_uppercase())
-    {
+    if (2..=5).contains(&text_letters) && text_letters == text_upper && !name_caps {
         return false;
     }
-    if letters.len() <= 3 {
+    if name_letters <= 3 {
         return name == surface;
     }
-    let words = |s: &str| -> Vec<char> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter_map(|w| w.chars().next())
-            .collect()
-    };
-    let (nw, sw) = (words(name), words(surface));
-    if nw.len() != sw.len() {
-        return sw
-            .first()
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+    let mut nw = word_initials(name);
+    let mut sw = word_initials(surface);
+    loop {
+        match (nw.next(), sw.next()) {
+            (None, None) => return true,
+            (Some(n), Some(t)) => {
+                if n.is_uppercase() && !(t.is_uppercase() || t.is_numeric()) {
+                    return false;
+                }
+            }
+            // Different word counts: only the first word's capital is checked.
+            _ => {
+                return word_initials(surface)
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric());
+            }
+        }
     }
-    nw.iter()
-        .zip(&sw)
-        .all(|(n, s)| !n.is_uppercase() || s.is_uppercase() || s.is_numeric())
+}
+
+/// (letters, upper-case letters) in `s`.
+fn letter_counts(s: &str) -> (usize, usize) {
+    s.chars()
+        .filter(|c| c.is_alphabetic())
+        .fold((0, 0), |(l, u), c| {
+            (l + 1, u + usize::from(c.is_uppercase()))
+        })
+}
+
+/// The first character of every word of `s`.
+fn word_initials(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter_map(|w| w.chars().next())
 }
 
 #[cfg(test)]

@@ -89,6 +89,35 @@ impl Place {
     }
 }
 
+/// The facts about a place that resolution compares, packed small so the
+/// inner loop compares integers and stays in cache.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaceCore {
+    pub lat: f64,
+    pub lon: f64,
+    /// ISO alpha-2 as two bytes, 0 for none.
+    pub country: u16,
+    /// Interned first-level division code (unique per country), 0 for none.
+    pub admin1: u32,
+    pub kind: PlaceKind,
+    /// A first-level division entry itself (not a place inside one).
+    pub is_admin1: bool,
+}
+
+impl PlaceCore {
+    pub fn country_code(code: &str) -> u16 {
+        match code.as_bytes() {
+            [a, b] => u16::from_le_bytes([*a, *b]),
+            _ => 0,
+        }
+    }
+
+    /// Settlements and bases: the places whose neighbours are evidence.
+    pub fn is_local(&self) -> bool {
+        self.kind.is_settlement() || self.kind == PlaceKind::Base
+    }
+}
+
 /// Great-circle distance in kilometres (geo's haversine on the mean radius).
 pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     use geo::{Distance, Haversine, Point};

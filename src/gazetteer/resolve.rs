@@ -7,7 +7,7 @@
 //! ("Rota, Spain"), and the words around the name (locative prepositions,
 //! titles and first names that mark a person).
 
-use super::place::{Place, PlaceKind, distance_km};
+use super::place::{Place, PlaceCore, PlaceKind, distance_km};
 use super::{Gazetteer, Mention, PlaceIdx};
 
 /// One mention resolved to one place.
@@ -19,9 +19,39 @@ pub struct Resolved {
     /// 0..1, how sure the resolution is.
     pub confidence: f64,
     /// The rules that decided, for `eventmap tag` and `explain`.
-    pub why: String,
+    pub why: Why,
     /// A demonym or adjective of the place ("Lithuanian"), not its name.
     pub demonym: bool,
+}
+
+/// Why a mention was resolved as it was; rendered only when shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Why {
+    pub prior: f64,
+    /// Context rules that held (bits of `RULES`).
+    pub rules: u8,
+    /// The locative word before the name, if any (an entry of `LOCATIVE`).
+    pub after: Option<&'static str>,
+    /// The name is also an English word or a person's name.
+    pub ambiguous: bool,
+    pub demonym: bool,
+}
+
+impl Why {
+    pub fn describe(&self, kind: PlaceKind) -> String {
+        if self.demonym {
+            return "demonym or adjective".to_string();
+        }
+        let mut why = vec![format!("{} (prior {:.2})", kind.as_str(), self.prior)];
+        why.extend(reasons(self.rules).map(str::to_string));
+        if let Some(w) = self.after {
+            why.push(format!("after '{w}'"));
+        }
+        if self.ambiguous {
+            why.push("name is also a word or person's name".to_string());
+        }
+        why.join("; ")
+    }
 }
 
 /// Words before a name that say it is a location ("in Rota", "to Bulgaria").
@@ -159,15 +189,13 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
         ),
     };
     if last.is_some_and(char::is_alphanumeric) && trimmed.len() < before.len() {
-        let word: String = trimmed
-            .chars()
+        let start = trimmed
+            .char_indices()
             .rev()
-            .take_while(|ch| ch.is_alphanumeric() || *ch == '.')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let word = word.trim_start_matches('.').to_string();
+            .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
+            .last()
+            .map_or(trimmed.len(), |(i, _)| i);
+        let word = trimmed[start..].trim_start_matches('.');
         c.prev_capitalised = word.chars().next().is_some_and(char::is_uppercase);
         c.prev = word.trim_end_matches('.').to_lowercase();
         // The previous word may itself start a sentence ("In Rota"): then its
@@ -183,10 +211,11 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
     let after = &text[m.end..];
     let spaced = after.trim_start_matches([' ', '\t']);
     if spaced.len() < after.len() {
-        let word: String = spaced
-            .chars()
-            .take_while(|ch| ch.is_alphanumeric())
-            .collect();
+        let end = spaced
+            .char_indices()
+            .find(|(_, ch)| !ch.is_alphanumeric())
+            .map_or(spaced.len(), |(i, _)| i);
+        let word = &spaced[..end];
         c.next_capitalised = word.chars().next().is_some_and(char::is_uppercase);
         c.next_acronym = word.chars().count() >= 2
             && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric());
@@ -236,60 +265,98 @@ fn reasons(rules: u8) -> impl Iterator<Item = &'static str> {
         .map(|(_, r)| r.1)
 }
 
-/// Settlements and bases: the places whose neighbours are evidence.
-fn local(k: &Place) -> bool {
-    k.kind.is_settlement() || k.kind == PlaceKind::Base
+/// The article's other places, summarised once per round (and per name
+/// left out) so that each candidate is checked with a few lookups.
+#[derive(Debug, Default)]
+struct Neighbourhood {
+    /// Countries of any other place.
+    countries: Vec<u16>,
+    /// Countries named as such.
+    named: Vec<u16>,
+    /// Countries holding another place that is not itself a country.
+    holding: Vec<u16>,
+    /// Divisions holding another place, and division entries named.
+    admin1_of_places: Vec<u32>,
+    admin1_named: Vec<u32>,
+    /// Points of other settlements, bases and divisions.
+    points: Vec<(f64, f64)>,
 }
 
-/// Which context rules hold for `p` given the article's other places.
-fn context(g: &Gazetteer, p: &Place, others: &[PlaceIdx], qualifier: Option<PlaceIdx>) -> u8 {
-    let mut rules = 0u8;
-    if let Some(q) = qualifier {
-        let q = g.place(q);
-        let fits = (q.kind == PlaceKind::Country && q.country == p.country)
-            || (q.feature == "ADM1"
-                && q.country == p.country
-                && q.admin1 == p.admin1
-                && p.kind != PlaceKind::Region);
-        if fits {
-            rules |= QUALIFIER;
+impl Neighbourhood {
+    fn new(g: &Gazetteer, others: impl Iterator<Item = PlaceIdx>) -> Neighbourhood {
+        let mut n = Neighbourhood::default();
+        for o in others {
+            let o = g.core(o);
+            if o.country != 0 {
+                n.countries.push(o.country);
+                if o.kind == PlaceKind::Country {
+                    n.named.push(o.country);
+                } else {
+                    n.holding.push(o.country);
+                }
+            }
+            if o.admin1 != 0 {
+                if o.is_admin1 {
+                    n.admin1_named.push(o.admin1);
+                } else {
+                    n.admin1_of_places.push(o.admin1);
+                }
+            }
+            if o.is_local() || o.is_admin1 {
+                n.points.push((o.lat, o.lon));
+            }
         }
+        n
     }
-    for &o in others {
-        let o = g.place(o);
-        if !p.country.is_empty() && o.country == p.country {
+
+    /// Which context rules hold for `p`.
+    fn rules(&self, g: &Gazetteer, p: &PlaceCore, qualifier: Option<PlaceIdx>) -> u8 {
+        let mut rules = 0u8;
+        if let Some(q) = qualifier {
+            let q = g.core(q);
+            let fits = (q.kind == PlaceKind::Country && q.country == p.country)
+                || (q.is_admin1
+                    && q.country == p.country
+                    && q.admin1 == p.admin1
+                    && p.kind != PlaceKind::Region);
+            if fits {
+                rules |= QUALIFIER;
+            }
+        }
+        let is_country = p.kind == PlaceKind::Country;
+        if p.country != 0 && self.countries.contains(&p.country) {
             rules |= SAME_COUNTRY;
-            if o.kind == PlaceKind::Country && p.kind != PlaceKind::Country {
+            if !is_country && self.named.contains(&p.country) {
                 rules |= NAMED_COUNTRY;
             }
-            if p.kind == PlaceKind::Country && o.kind != PlaceKind::Country {
+            if is_country && self.holding.contains(&p.country) {
                 rules |= CONTAINS;
             }
-            if !p.admin1.is_empty()
-                && o.admin1 == p.admin1
-                && (o.feature == "ADM1") != (p.feature == "ADM1")
-            {
+        }
+        if p.admin1 != 0 {
+            let other_side = if p.is_admin1 {
+                &self.admin1_of_places
+            } else {
+                &self.admin1_named
+            };
+            if other_side.contains(&p.admin1) {
                 rules |= SAME_ADMIN1;
             }
         }
         // 250 km is under 2.3 degrees of latitude: skip the trigonometry
         // for places plainly farther apart.
-        if rules & NEAR == 0
-            && local(p)
-            && (local(o) || o.feature == "ADM1")
-            && (p.lat - o.lat).abs() < 2.3
-            && distance_km(p.lat, p.lon, o.lat, o.lon) < 250.0
+        if p.is_local()
+            && self.points.iter().any(|&(lat, lon)| {
+                (p.lat - lat).abs() < 2.3 && distance_km(p.lat, p.lon, lat, lon) < 250.0
+            })
         {
             rules |= NEAR;
         }
-        if p.kind == PlaceKind::Country
-            && o.kind == PlaceKind::Country
-            && g.borders(&p.country, &o.country)
-        {
+        if is_country && self.named.iter().any(|&o| g.neighbours(p.country, o)) {
             rules |= BORDERING;
         }
+        rules
     }
-    rules
 }
 
 /// Chooses a place for every mention and drops those that are not places.
@@ -302,11 +369,11 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         .iter()
         .zip(&cues)
         .map(|(m, c)| {
-            let single = !m.key.contains([' ', '|']);
+            let single = !g.key(m.pattern).contains([' ', '|']);
             let not_a_place = m.demonym
                 || c.compound
                 || g.is_title(&c.prev)
-                || (single && g.is_not_place(&m.key))
+                || (single && g.is_not_place(g.key(m.pattern)))
                 || (single && c.prev_capitalised && g.is_first_name(&c.prev));
             !not_a_place
         })
@@ -316,56 +383,66 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
     // two doubtful names cannot vouch for each other.
     let anchor: Vec<bool> = mentions
         .iter()
-        .map(|m| !g.ambiguity(&m.key).any())
+        .map(|m| !g.ambiguity(g.key(m.pattern)).any())
+        .collect();
+    // Priors once per candidate; the rounds below only add context.
+    let priors: Vec<Vec<f64>> = mentions
+        .iter()
+        .map(|m| m.candidates.iter().map(|&c| prior(g.place(c))).collect())
         .collect();
     let mut choice: Vec<(PlaceIdx, f64)> = mentions
         .iter()
-        .map(|m| {
-            let best = m
-                .candidates
+        .zip(&priors)
+        .map(|(m, ps)| {
+            m.candidates
                 .iter()
-                .copied()
-                .max_by(|a, b| {
-                    prior(g.place(*a))
-                        .total_cmp(&prior(g.place(*b)))
-                        .then(b.cmp(a))
-                })
-                .unwrap_or_default();
-            (best, prior(g.place(best)))
+                .zip(ps)
+                .map(|(&c, &p)| (c, p))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .unwrap_or_default()
         })
         .collect();
     let mut rules = vec![0u8; mentions.len()];
     let mut confidence = vec![0.0; mentions.len()];
     let mut support = vec![0.0; mentions.len()];
-    let mut others: Vec<PlaceIdx> = Vec::new();
     let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::new();
     for _round in 0..3 {
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
-        let mut anchors: Vec<(&str, PlaceIdx)> = mentions
+        let mut anchors: Vec<(u32, PlaceIdx)> = mentions
             .iter()
             .enumerate()
             .filter(|(j, _)| keep[*j] && anchor[*j])
-            .map(|(j, o)| (o.key.as_str(), snapshot[j].0))
+            .map(|(j, o)| (o.pattern, snapshot[j].0))
             .collect();
         anchors.sort_unstable();
         anchors.dedup();
+        // One summary per name left out (a name never supports itself).
+        let mut hoods: Vec<(u32, Neighbourhood)> = Vec::new();
         for (i, m) in mentions.iter().enumerate() {
             if !keep[i] {
                 continue;
             }
-            others.clear();
-            others.extend(anchors.iter().filter(|(k, _)| *k != m.key).map(|(_, p)| *p));
-            others.sort_unstable();
-            others.dedup();
+            let h = match hoods.iter().position(|(k, _)| *k == m.pattern) {
+                Some(h) => h,
+                None => {
+                    let others = anchors
+                        .iter()
+                        .filter(|(k, _)| *k != m.pattern)
+                        .map(|(_, p)| *p);
+                    hoods.push((m.pattern, Neighbourhood::new(g, others)));
+                    hoods.len() - 1
+                }
+            };
+            let hood = &hoods[h].1;
             let qualifier = cues[i]
                 .qualifier
                 .filter(|q| keep[*q])
                 .map(|q| snapshot[q].0);
             scored.clear();
-            scored.extend(m.candidates.iter().map(|&c| {
-                let r = context(g, g.place(c), &others, qualifier);
-                (c, prior(g.place(c)) + weight(r), r)
+            scored.extend(m.candidates.iter().zip(&priors[i]).map(|(&c, &p)| {
+                let r = hood.rules(g, g.core(c), qualifier);
+                (c, p + weight(r), r)
             }));
             let Some(&best) = scored
                 .iter()
@@ -392,7 +469,10 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
                 end: m.end,
                 place: m.candidates[0],
                 confidence: 0.9,
-                why: "demonym or adjective".to_string(),
+                why: Why {
+                    demonym: true,
+                    ..Why::default()
+                },
                 demonym: true,
             });
             continue;
@@ -402,8 +482,8 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         }
         let c = &cues[i];
         let p = g.place(choice[i].0);
-        let amb = g.ambiguity(&m.key);
-        let single = !m.key.contains([' ', '|']);
+        let amb = g.ambiguity(g.key(m.pattern));
+        let single = !g.key(m.pattern).contains([' ', '|']);
         let locative = LOCATIVE.contains(&c.prev.as_str());
         let qualified = rules[i] & QUALIFIER != 0;
         let major = matches!(p.kind, PlaceKind::Country | PlaceKind::Continent)
@@ -460,20 +540,19 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         if needs_evidence {
             conf *= 0.8;
         }
-        let mut why = vec![format!("{} (prior {:.2})", p.kind.as_str(), prior(p))];
-        why.extend(reasons(rules[i]).map(str::to_string));
-        if locative {
-            why.push(format!("after '{}'", c.prev));
-        }
-        if amb.any() {
-            why.push("name is also a word or person's name".to_string());
-        }
+        let why = Why {
+            prior: prior(p),
+            rules: rules[i],
+            after: LOCATIVE.iter().find(|w| **w == c.prev).copied(),
+            ambiguous: amb.any(),
+            demonym: false,
+        };
         out.push(Resolved {
             start: m.start,
             end: m.end,
             place: choice[i].0,
             confidence: (conf * 1000.0).round() / 1000.0,
-            why: why.join("; "),
+            why,
             demonym: false,
         });
     }
