@@ -4,7 +4,7 @@
 //! Every malformed row is an error naming the file, line, column and value.
 //! This module only reads; indexing and matching live in `index.rs`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 

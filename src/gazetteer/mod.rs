@@ -10,7 +10,7 @@ pub mod load;
 pub mod place;
 pub mod resolve;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
@@ -124,7 +124,7 @@ impl Gazetteer {
         load::admin1(&admin1, &mut places)?;
         let cities = src("geonames_cities.tsv")?;
         load::cities(&cities, &mut places)?;
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::default();
         let curated = src("curated.csv")?;
         load::curated(&curated, &mut places, &mut ids)?;
         sources.extend([

@@ -406,7 +406,8 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
     let mut confidence = vec![0.0; mentions.len()];
     let mut support = vec![0.0; mentions.len()];
     let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::new();
-    for _round in 0..3 {
+    const ROUNDS: usize = 3;
+    for round in 0..ROUNDS {
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
         let mut anchors: Vec<(u32, PlaceIdx)> = mentions
@@ -420,7 +421,9 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         // One summary per name left out (a name never supports itself).
         let mut hoods: Vec<(u32, Neighbourhood)> = Vec::new();
         for (i, m) in mentions.iter().enumerate() {
-            if !keep[i] {
+            // A mention with one candidate cannot change its choice: its
+            // context is only needed once, in the last round.
+            if !keep[i] || (m.candidates.len() == 1 && round + 1 < ROUNDS) {
                 continue;
             }
             let h = match hoods.iter().position(|(k, _)| *k == m.pattern) {
