@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::article;
 use crate::diagnostics::Diagnostics;
-use crate::event::{self, TaggedArticle};
+use crate::event::{self, Lexicon, TaggedArticle};
 use crate::export::{self, geojson};
 use crate::gazetteer::{Gazetteer, GazetteerConfig};
 
@@ -26,6 +26,8 @@ pub struct BuildReport {
     pub articles: usize,
     pub skipped: usize,
     pub places: usize,
+    pub forces: usize,
+    pub events: usize,
     pub diagnostics: Diagnostics,
 }
 
@@ -39,11 +41,8 @@ impl BuildReport {
 }
 
 /// Tags every article in parallel; the result keeps the input order.
-pub fn tag_all(g: &Gazetteer, articles: Vec<article::Article>) -> Vec<TaggedArticle> {
-    articles
-        .into_par_iter()
-        .map(|a| event::tag_article(g, a))
-        .collect()
+pub fn tag_all(g: &Gazetteer, lex: &Lexicon, articles: Vec<article::Article>) -> Vec<TaggedArticle> {
+    articles.into_par_iter().map(|a| event::tag_article(g, lex, a)).collect()
 }
 
 pub fn run(config: &BuildConfig) -> Result<BuildReport> {
@@ -61,23 +60,35 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("{}: cannot create output folder", config.out.display()))?;
     let mut diagnostics = Diagnostics::default();
-    let articles = article::read_articles(&config.articles, &mut diagnostics);
+    let dir = config.gazetteer.dir.as_deref().filter(|d| d.is_dir());
+    let lexicon = Lexicon::load(dir).context("loading the force word lists")?;
+    let boilerplate = article::Boilerplate::load(dir);
+    let articles = article::read_articles(&config.articles, &boilerplate, &mut diagnostics);
     let n = articles.len();
-    let tagged = tag_all(gazetteer, articles);
+    let tagged = tag_all(gazetteer, &lexicon, articles);
     let places = event::summarise_places(gazetteer, &tagged);
-    let bytes = geojson::to_bytes("places", export::places::features(gazetteer, &places))?;
-    export::write_atomic(&config.out.join("places.geojson"), &bytes)?;
-    // The force, event and movement layers are part of the contract; until
-    // the event builder fills them they are written as valid, empty layers so
-    // that tools reading `output/` never meet a stale file from an old build.
-    for layer in ["forces", "events", "movements"] {
-        let bytes = geojson::to_bytes(layer, Vec::new())?;
-        export::write_atomic(&config.out.join(format!("{layer}.geojson")), &bytes)?;
+    let events = event::events(gazetteer, &lexicon, &tagged);
+    let layers = [
+        ("places", export::places::features(gazetteer, &places)),
+        ("forces", export::forces::features(gazetteer, &tagged)),
+        ("events", export::forces::events(gazetteer, &tagged, &events)),
+        ("movements", export::forces::movements(gazetteer, &tagged)),
+    ];
+    let forces = layers[1].1.len();
+    // Serialise all layers before writing any, so a failure leaves the old set.
+    let mut files = Vec::new();
+    for (name, features) in layers {
+        files.push((name, geojson::to_bytes(name, features)?));
+    }
+    for (name, bytes) in files {
+        export::write_atomic(&config.out.join(format!("{name}.geojson")), &bytes)?;
     }
     Ok(BuildReport {
         articles: n,
         skipped: diagnostics.skipped(),
         places: places.len(),
+        forces,
+        events: events.len(),
         diagnostics,
     })
 }

@@ -24,6 +24,8 @@ pub enum Command {
     Lookup(LookupArgs),
     /// Print each place mention in a text, with offsets, the chosen place and why.
     Tag(TagArgs),
+    /// Show, sentence by sentence, the places and forces read from an article and why.
+    Explain(ExplainArgs),
     /// Measure gazetteer load time, tagging throughput (one core) and peak memory.
     Bench(BenchArgs),
 }
@@ -92,6 +94,17 @@ pub struct BenchArgs {
     /// How many times to tag the whole corpus.
     #[arg(long, default_value_t = 5)]
     pub rounds: usize,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The article file (text, .json or .jsonl: the first record).
+    pub article: PathBuf,
+    /// Show every sentence, also those with no place or force.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
 }

@@ -1,26 +1,71 @@
 //! Articles: reading them from files and folders into plain records.
 //!
-//! This stage owns file formats and decoding; it knows nothing of places.
-//! Problems with one file are warnings (`Diagnostics`) and never stop the
-//! others.
+//! This stage owns file formats, decoding, headers, dates, boilerplate and
+//! sentences; it knows nothing of places. Problems with one file are
+//! warnings (`Diagnostics`) and never stop the others.
+
+pub mod date;
+pub mod sentence;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
+pub use sentence::Sentence;
 
 /// One news article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
-    /// File name without extension (`001_84153eee4bba5c79`).
+    /// File name without extension (`001_84153eee4bba5c79`), or the record's id.
     pub id: String,
     pub title: String,
+    /// ISO 8601 date (`2022-01-24`), when the article gives one.
+    pub date: Option<String>,
+    pub source: String,
+    pub url: String,
     pub text: String,
     pub path: PathBuf,
+    pub sentences: Vec<Sentence>,
+}
+
+/// Lines of page furniture (`gazetteer/boilerplate.txt`).
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+/// The built-in boilerplate list.
+pub const BOILERPLATE: &str = include_str!("../../gazetteer/boilerplate.txt");
+
+impl Boilerplate {
+    pub fn parse(list: &str) -> Boilerplate {
+        let mut b = Boilerplate::default();
+        for line in list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let l = line.to_lowercase();
+            match l.strip_suffix('*') {
+                Some(p) => b.prefixes.push(p.to_string()),
+                None => b.exact.push(l),
+            }
+        }
+        b
+    }
+
+    /// The built-in list, or `dir/boilerplate.txt` when it exists.
+    pub fn load(dir: Option<&Path>) -> Boilerplate {
+        let custom = dir.map(|d| d.join("boilerplate.txt")).and_then(|p| fs::read_to_string(p).ok());
+        Boilerplate::parse(custom.as_deref().unwrap_or(BOILERPLATE))
+    }
+
+    pub fn is_boilerplate(&self, line: &str) -> bool {
+        let l = line.trim().to_lowercase();
+        let l = l.trim_end_matches(['.', '!']);
+        !l.is_empty() && (self.exact.iter().any(|e| e == l) || self.prefixes.iter().any(|p| l.starts_with(p.as_str())))
+    }
 }
 
 /// Extensions read as articles when a folder is given.
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "md"];
+const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "md", "json", "jsonl"];
 
 /// Collects the article files under `paths` (files as given, folders
 /// non-recursively by extension), sorted for a stable order.
@@ -33,9 +78,9 @@ pub fn article_files(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<PathBuf> 
                     let mut found: Vec<PathBuf> = entries
                         .filter_map(|e| e.ok().map(|e| e.path()))
                         .filter(|p| {
-                            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                                ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                            })
+                            p.extension()
+                                .and_then(|e| e.to_str())
+                                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
                         })
                         .collect();
                     found.sort();
@@ -52,9 +97,8 @@ pub fn article_files(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<PathBuf> 
     files
 }
 
-/// Reads one article file. Invalid UTF-8 is decoded lossily with a warning;
-/// an empty or unreadable file is skipped with a warning.
-pub fn read_article(path: &Path, diag: &mut Diagnostics) -> Option<Article> {
+/// Reads a file as text; invalid UTF-8 is decoded lossily with a warning.
+fn read_text(path: &Path, diag: &mut Diagnostics) -> Option<String> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -70,36 +114,203 @@ pub fn read_article(path: &Path, diag: &mut Diagnostics) -> Option<Article> {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    if text.trim().is_empty() {
+    Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Header fields of a plain-text article.
+#[derive(Debug, Default)]
+struct Header {
+    title: Option<String>,
+    date: Option<String>,
+    source: String,
+    url: String,
+}
+
+/// Splits an optional `---` header block of `key: value` lines off the text.
+/// Returns the header and the byte offset where the body starts.
+fn header(text: &str, path: &Path, diag: &mut Diagnostics) -> (Header, usize) {
+    let mut h = Header::default();
+    let lead = text.len() - text.trim_start().len();
+    let rest = &text[lead..];
+    if !rest.starts_with("---") || rest.lines().next().map(str::trim) != Some("---") {
+        return (h, 0);
+    }
+    let mut at = lead + rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let mut line_no = text[..at].lines().count();
+    for line in text[at..].split_inclusive('\n') {
+        line_no += 1;
+        at += line.len();
+        let l = line.trim();
+        if l == "---" {
+            return (h, at);
+        }
+        let Some((k, v)) = l.split_once(':') else {
+            if !l.is_empty() {
+                diag.warn(path, format!("line {line_no}: header line without `key: value`: {l:?}"));
+            }
+            continue;
+        };
+        let v = v.trim().to_string();
+        match k.trim().to_ascii_lowercase().as_str() {
+            "title" => h.title = Some(v),
+            "date" => {
+                h.date = date::find_date(&v);
+                if h.date.is_none() {
+                    diag.warn(path, format!("line {line_no}: date {v:?} is not a date eventmap reads"));
+                }
+            }
+            "source" => h.source = v,
+            "url" => h.url = v,
+            _ => {}
+        }
+    }
+    diag.warn(path, "header block opened with `---` never closes; read as article text".to_string());
+    (Header::default(), 0)
+}
+
+/// Builds an article from its parts: sentences, title and date fallbacks.
+pub fn make_article(
+    id: String,
+    path: &Path,
+    text: String,
+    title: Option<String>,
+    date: Option<String>,
+    source: String,
+    url: String,
+    boilerplate: &Boilerplate,
+) -> Article {
+    let sentences = sentence::split(&text, |l| boilerplate.is_boilerplate(l));
+    let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !boilerplate.is_boilerplate(l) && l != &"---")
+            .unwrap_or_default()
+            .to_string()
+    });
+    // A date in the article's first lines: a dateline or "Published ...".
+    let date = date.or_else(|| text.lines().filter(|l| !l.trim().is_empty()).take(6).find_map(date::find_date));
+    Article { id, title, date, source, url, text, path: path.to_path_buf(), sentences }
+}
+
+/// Reads one plain-text article file.
+fn read_plain(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Option<Article> {
+    let text = read_text(path, diag)?;
+    let (h, body) = header(&text, path, diag);
+    if text[body..].trim().is_empty() {
         diag.skip(path, "empty article".to_string());
         return None;
     }
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let title = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or_default()
-        .to_string();
-    Some(Article {
-        id,
-        title,
-        text,
-        path: path.to_path_buf(),
-    })
+    // Offsets stay into the whole file text; the header lines are blanked so
+    // they are neither mapped nor shift anything.
+    let mut text = text;
+    if body > 0 {
+        let blank: String = text[..body].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+        text.replace_range(..body, &blank);
+    }
+    Some(make_article(stem(path), path, text, h.title, h.date, h.source, h.url, boilerplate))
 }
 
-/// Reads every article under `paths`.
-pub fn read_articles(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<Article> {
-    article_files(paths, diag)
-        .iter()
-        .filter_map(|p| read_article(p, diag))
-        .collect()
+/// One record of a `.json`/`.jsonl` article file.
+#[derive(Debug, serde::Deserialize)]
+struct Record {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    text: String,
+}
+
+fn from_record(r: Record, fallback_id: String, path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Option<Article> {
+    let id = match r.id {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => fallback_id,
+    };
+    if r.text.trim().is_empty() {
+        diag.skip(path, format!("record {id}: empty text"));
+        return None;
+    }
+    let date = match r.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let parsed = date::find_date(d);
+            if parsed.is_none() {
+                diag.warn(path, format!("record {id}: date {d:?} is not a date eventmap reads"));
+            }
+            parsed
+        }
+        None => None,
+    };
+    Some(make_article(id, path, r.text, r.title, date, r.source.unwrap_or_default(), r.url.unwrap_or_default(), boilerplate))
+}
+
+/// Reads a `.jsonl` file (one record a line) or a `.json` file (a record or
+/// an array of records). A bad line or record is a warning naming it.
+fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Vec<Article> {
+    let Some(text) = read_text(path, diag) else {
+        return Vec::new();
+    };
+    let base = stem(path);
+    let mut out = Vec::new();
+    let jsonl = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    if jsonl {
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Record>(line) {
+                Ok(r) => out.extend(from_record(r, format!("{base}-{}", n + 1), path, boilerplate, diag)),
+                Err(e) => diag.skip(path, format!("line {}: not an article record: {e}", n + 1)),
+            }
+        }
+    } else {
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Array(items)) => {
+                for (n, item) in items.into_iter().enumerate() {
+                    match serde_json::from_value::<Record>(item) {
+                        Ok(r) => out.extend(from_record(r, format!("{base}-{}", n + 1), path, boilerplate, diag)),
+                        Err(e) => diag.skip(path, format!("record {}: not an article record: {e}", n + 1)),
+                    }
+                }
+            }
+            Ok(v) => match serde_json::from_value::<Record>(v) {
+                Ok(r) => out.extend(from_record(r, base, path, boilerplate, diag)),
+                Err(e) => diag.skip(path, format!("not an article record: {e}")),
+            },
+            Err(e) => diag.skip(path, format!("line {}: not JSON: {e}", e.line())),
+        }
+    }
+    out
+}
+
+/// Reads every article under `paths`. Duplicate ids keep the first and warn.
+pub fn read_articles(paths: &[PathBuf], boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Vec<Article> {
+    let mut out: Vec<Article> = Vec::new();
+    for path in article_files(paths, diag) {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let articles = if ext == "json" || ext == "jsonl" {
+            read_json(&path, boilerplate, diag)
+        } else {
+            read_plain(&path, boilerplate, diag).into_iter().collect()
+        };
+        for a in articles {
+            if out.iter().any(|o| o.id == a.id) {
+                diag.skip(&path, format!("duplicate article id {:?}; the first one is kept", a.id));
+                continue;
+            }
+            out.push(a);
+        }
+    }
+    out
 }

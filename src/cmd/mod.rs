@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod explain;
 pub mod lookup;
 pub mod tag;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lookup(args) => lookup::run(args),
         Command::Tag(args) => tag::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

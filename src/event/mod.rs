@@ -1,18 +1,26 @@
-//! What the articles report at places. For now: which places each article
-//! names, aggregated into one record per place for the places layer.
+//! What the articles report at places: the places each names, the forces
+//! each reports, one event per (article, place), and movements.
 //!
-//! Takes the gazetteer's resolved mentions; never looks at raw names.
+//! Takes the gazetteer's resolved mentions and the articles' sentences;
+//! never looks at raw names or file formats.
+
+pub mod forces;
+pub mod lexicon;
 
 use std::collections::BTreeMap;
 
 use crate::article::Article;
-use crate::gazetteer::{Gazetteer, PlaceIdx, Resolved};
+use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind, Resolved};
+pub use forces::Force;
+pub use lexicon::{EventType, ForceKind, Lexicon, Status};
 
-/// One article with the places it names.
+/// One article with what was read from it.
 #[derive(Debug, Clone)]
 pub struct TaggedArticle {
     pub article: Article,
+    /// Places named outside boilerplate (no demonyms).
     pub mentions: Vec<Resolved>,
+    pub forces: Vec<Force>,
 }
 
 /// One place across all articles: the places layer's row.
@@ -26,10 +34,39 @@ pub struct PlaceSummary {
     pub confidence: f64,
 }
 
-/// Tags one article.
-pub fn tag_article(g: &Gazetteer, article: Article) -> TaggedArticle {
-    let mentions = g.tag(&article.text);
-    TaggedArticle { article, mentions }
+/// One (article, place) event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub article: usize,
+    pub place: PlaceIdx,
+    pub event_type: EventType,
+    /// Byte span of the first sentence naming the place.
+    pub summary: (usize, usize),
+    pub forces: usize,
+    pub mentions: usize,
+}
+
+/// Tags one article: places outside boilerplate, then the forces of every
+/// sentence that names a place.
+pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArticle {
+    let all = g.tag_with_demonyms(&article.text);
+    let in_boilerplate = |r: &Resolved| {
+        article.sentences.iter().any(|s| s.boilerplate && r.start >= s.start && r.end <= s.end)
+    };
+    let all: Vec<Resolved> = all.into_iter().filter(|r| !in_boilerplate(r)).collect();
+    let mut forces = Vec::new();
+    let mut previous_place = None;
+    for s in article.sentences.iter().filter(|s| !s.boilerplate) {
+        let named = all.iter().any(|m| !m.demonym && m.start >= s.start && m.end <= s.end);
+        if named || previous_place.is_some() {
+            forces.extend(forces::sentence_forces(g, lex, &article.text, (s.start, s.end), &all, previous_place));
+        }
+        if let Some(last) = all.iter().rev().find(|m| !m.demonym && m.start >= s.start && m.end <= s.end) {
+            previous_place = Some(last.place);
+        }
+    }
+    let mentions = all.into_iter().filter(|m| !m.demonym).collect();
+    TaggedArticle { article, mentions, forces }
 }
 
 /// One summary per place named anywhere, ordered by place id.
@@ -37,14 +74,12 @@ pub fn summarise_places(g: &Gazetteer, tagged: &[TaggedArticle]) -> Vec<PlaceSum
     let mut by_place: BTreeMap<&str, PlaceSummary> = BTreeMap::new();
     for t in tagged {
         for m in &t.mentions {
-            let s = by_place
-                .entry(&g.place(m.place).id)
-                .or_insert_with(|| PlaceSummary {
-                    place: m.place,
-                    mentions: 0,
-                    articles: Vec::new(),
-                    confidence: 0.0,
-                });
+            let s = by_place.entry(&g.place(m.place).id).or_insert_with(|| PlaceSummary {
+                place: m.place,
+                mentions: 0,
+                articles: Vec::new(),
+                confidence: 0.0,
+            });
             s.mentions += 1;
             if !s.articles.contains(&t.article.id) {
                 s.articles.push(t.article.id.clone());
@@ -59,4 +94,58 @@ pub fn summarise_places(g: &Gazetteer, tagged: &[TaggedArticle]) -> Vec<PlaceSum
             s
         })
         .collect()
+}
+
+/// One event per (article, place), typed by the words of the sentences that
+/// name the place; in article order, then by place id.
+pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Event> {
+    let mut out = Vec::new();
+    for (ai, t) in tagged.iter().enumerate() {
+        let mut places: BTreeMap<&str, Event> = BTreeMap::new();
+        for m in &t.mentions {
+            let sentence = t
+                .article
+                .sentences
+                .iter()
+                .find(|s| m.start >= s.start && m.end <= s.end)
+                .map_or((m.start, m.end), |s| (s.start, s.end));
+            let e = places.entry(&g.place(m.place).id).or_insert_with(|| Event {
+                article: ai,
+                place: m.place,
+                event_type: EventType::Other,
+                summary: sentence,
+                forces: 0,
+                mentions: 0,
+            });
+            e.mentions += 1;
+            let lower = t.article.text[sentence.0..sentence.1].to_ascii_lowercase();
+            for hit in lex.events.find(&lower) {
+                let ty = lex.events.value(&hit);
+                if ty < e.event_type {
+                    e.event_type = ty;
+                }
+            }
+        }
+        for f in &t.forces {
+            if let Some(e) = places.get_mut(g.place(f.place).id.as_str()) {
+                e.forces += 1;
+                e.event_type = EventType::Deployment;
+            }
+        }
+        out.extend(places.into_values());
+    }
+    out
+}
+
+/// Where a force comes from: "from X" in its sentence, else its owner's
+/// country; None for forces that are not on the move or whose origin is
+/// the place itself.
+pub fn origin(g: &Gazetteer, f: &Force) -> Option<PlaceIdx> {
+    if !matches!(f.status, Status::Deployed | Status::Announced | Status::Planned) {
+        return None;
+    }
+    let o = f.origin.or_else(|| g.country(&f.actor))?;
+    let (po, pd) = (g.place(o), g.place(f.place));
+    let inside = po.kind == PlaceKind::Country && pd.country == po.country;
+    (o != f.place && !inside).then_some(o)
 }

@@ -1,6 +1,7 @@
 //! Writers for the output layers. They take finished records and write
 //! files atomically; they decide nothing about what the records say.
 
+pub mod forces;
 pub mod geojson;
 pub mod places;
 

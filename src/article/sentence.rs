@@ -1,0 +1,103 @@
+//! Sentence splitting with byte offsets into the article text.
+
+/// One sentence: `text[start..end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    /// Part of a line of page furniture (share buttons, photo credits, ...).
+    pub boilerplate: bool,
+}
+
+/// Words after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jan", "feb", "mar", "apr", "aug",
+    "sept", "sep", "oct", "nov", "dec", "no", "vs", "inc", "corp", "co", "jr", "sr", "prof", "capt", "adm", "maj",
+    "sgt", "approx", "est",
+];
+
+/// Splits `text[start..end]` (one line) into sentences.
+fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
+    let line = &text[start..end];
+    let mut s = 0;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        // The next non-quote character must be a space, then a capital, digit or quote.
+        let mut j = k + 1;
+        while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')') {
+            j += 1;
+        }
+        if j >= chars.len() || !chars[j].1.is_whitespace() {
+            continue;
+        }
+        let next = chars[j..].iter().find(|(_, ch)| !ch.is_whitespace()).map(|(_, ch)| *ch);
+        if !next.is_some_and(|ch| ch.is_uppercase() || ch.is_numeric() || matches!(ch, '"' | '“' | '‘' | '\'' | '[')) {
+            continue;
+        }
+        if c == '.' {
+            let word: String = line[..i].chars().rev().take_while(|ch| ch.is_alphanumeric()).collect();
+            let word: String = word.chars().rev().collect::<String>().to_lowercase();
+            if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
+                continue;
+            }
+        }
+        let cut = chars.get(j).map_or(line.len(), |(p, _)| *p);
+        push(text, start + s, start + cut, out, boilerplate);
+        s = cut;
+    }
+    push(text, start + s, end, out, boilerplate);
+}
+
+fn push(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if !trimmed.is_empty() {
+        out.push(Sentence { start: start + lead, end: start + lead + trimmed.len(), boilerplate });
+    }
+}
+
+/// Sentences of `text`, lines first (a line break always ends a sentence),
+/// flagged as boilerplate when their line is.
+pub fn split(text: &str, is_boilerplate: impl Fn(&str) -> bool) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let end = at + line.trim_end_matches(['\n', '\r']).len();
+        let bp = is_boilerplate(&text[at..end]);
+        split_line(text, at, end, &mut out, bp);
+        at += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<&str> {
+        split(t, |_| false).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn splits_on_stops_before_capitals() {
+        assert_eq!(texts("Troops arrived. They stayed! Why? Nobody knows."), ["Troops arrived.", "They stayed!", "Why?", "Nobody knows."]);
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_split() {
+        assert_eq!(texts("The U.S. will send Gen. Smith to St. Louis."), ["The U.S. will send Gen. Smith to St. Louis."]);
+    }
+
+    #[test]
+    fn lines_always_split_and_offsets_hold() {
+        let t = "Title line\r\nBody here. More text";
+        let s = split(t, |l| l.starts_with("Title"));
+        assert_eq!(s.len(), 3);
+        assert!(s[0].boilerplate);
+        assert_eq!(&t[s[2].start..s[2].end], "More text");
+    }
+}

@@ -1,0 +1,426 @@
+//! Forces: who has how many of what, where, and whether they are there.
+//!
+//! Each field comes from one small named rule over one sentence, and the
+//! rule's name is kept (`Force::rules`) for `eventmap explain`:
+//! - kind/unit: a term of `gazetteer/forces.csv` (adjacent terms join:
+//!   "F-35 squadrons", "squadrons of F-35 fighter jets");
+//! - quantity: the number just before the unit, skipping adjectives
+//!   ("two more", "50,000", "4,000-strong", "more than 100,000"; "from four
+//!   to six" gives 6 with the sentence's status and 4 present);
+//! - actor: a demonym or country right before the unit ("British troops"),
+//!   else the sentence's subject (a country or capital not after a
+//!   preposition: "Denmark is sending", "Madrid is contemplating"), else
+//!   NATO when the sentence names it;
+//! - place: the place after a locative preposition following the unit
+//!   ("to Lithuania", "in Estonia"), with places listed beside it, else one
+//!   before it, else "there" (the previous sentence's place), never the
+//!   actor's own mention;
+//! - status: the status word nearest before the unit, else after it.
+
+use serde::Serialize;
+
+use super::lexicon::{ForceKind, Hit, Lexicon, Status};
+use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind, Resolved};
+
+/// A force reported at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Force {
+    pub place: PlaceIdx,
+    pub actor: String,
+    pub kind: ForceKind,
+    pub quantity: Option<u64>,
+    pub unit: String,
+    pub status: Status,
+    /// Byte span of the unit words in the article text.
+    pub start: usize,
+    pub end: usize,
+    /// Byte span of the sentence.
+    pub sentence: (usize, usize),
+    /// Where it comes from, when the text says ("from Germany").
+    pub origin: Option<PlaceIdx>,
+    /// The rules that set each field, for `explain`.
+    pub rules: Vec<String>,
+}
+
+/// Words that may stand between a number and its unit.
+const FILLERS: &[&str] = &[
+    "more", "additional", "new", "extra", "further", "some", "about", "around", "nearly", "almost", "over", "than",
+    "roughly", "approximately", "another", "of", "its", "their", "his", "our", "the", "a", "an", "up", "to",
+    "least", "at", "total", "all", "permanent", "rotating", "rotational", "allied", "combat", "elite", "modern",
+    "advanced", "forward", "army", "naval", "military", "ground", "air", "surface-to-air", "long-range",
+    "short-range", "strong", "active", "reserve", "fresh", "battle-ready", "heavy", "light",
+];
+
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
+    ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15),
+    ("sixteen", 16), ("seventeen", 17), ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30),
+    ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80), ("ninety", 90), ("dozen", 12),
+    ("hundred", 100), ("thousand", 1000), ("million", 1_000_000), ("a", 1), ("an", 1), ("single", 1), ("pair", 2),
+];
+
+/// Words for "many, uncounted": the quantity is null.
+const VAGUE: &[&str] = &["tens", "hundreds", "thousands", "dozens", "several", "many", "numerous", "scores", "millions"];
+
+/// Prepositions that put a force at the place after them.
+const LOCATIVE: &[&str] = &[
+    "to", "in", "at", "into", "across", "for", "near", "on", "throughout", "towards", "toward", "inside", "within",
+    "around", "along", "over", "off", "between",
+];
+
+/// A number as written: digits with thousands separators ("50,000",
+/// "1.650"), or a number word.
+pub fn parse_number(word: &str) -> Option<u64> {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    if w.is_empty() {
+        return None;
+    }
+    if w.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') && w.as_bytes()[0].is_ascii_digit() {
+        let groups: Vec<&str> = w.split([',', '.']).collect();
+        let thousands = groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3);
+        if thousands {
+            return groups.concat().parse().ok();
+        }
+        return groups[0].parse().ok();
+    }
+    let lower = w.to_ascii_lowercase();
+    if let Some(num) = lower.strip_suffix('k').and_then(|n| n.parse::<u64>().ok()) {
+        return Some(num * 1000);
+    }
+    NUMBER_WORDS.iter().find(|(n, _)| *n == lower).map(|(_, v)| *v)
+}
+
+/// Words of `text[..end]`, last first, with their byte spans.
+fn words_before(text: &str, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = end;
+    let b = text.as_bytes();
+    while i > 0 {
+        while i > 0 && !is_word_byte(b[i - 1]) {
+            if matches!(b[i - 1], b'.' | b';' | b'!' | b'?') {
+                return out;
+            }
+            i -= 1;
+        }
+        let e = i;
+        while i > 0 && is_word_byte(b[i - 1]) {
+            i -= 1;
+        }
+        if e > i {
+            out.push((i, e));
+        }
+        if out.len() >= 8 {
+            break;
+        }
+    }
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b',' || b == b'-' || b >= 0x80
+}
+
+/// The quantity before a unit at `start`, with the rule that read it.
+/// Returns (quantity, range low end, rule).
+pub fn quantity(g: &Gazetteer, text: &str, start: usize) -> (Option<u64>, Option<u64>, &'static str) {
+    let words = words_before(text, start);
+    let mut seen_filler = 0;
+    for (k, &(s, e)) in words.iter().enumerate() {
+        let raw = text[s..e].trim_matches(',');
+        let w = raw.to_lowercase();
+        if VAGUE.contains(&w.as_str()) {
+            return (None, None, "vague amount (no number)");
+        }
+        // "4,000-strong"
+        let head = w.strip_suffix("-strong").unwrap_or(&w);
+        if let Some(mut n) = parse_number(head) {
+            // "50 thousand", "two hundred"
+            if let Some(&(ps, pe)) = words.get(k + 1) {
+                if let Some(p) = parse_number(&text[ps..pe]) {
+                    if n >= 100 && p < n {
+                        n *= p;
+                    }
+                }
+            }
+            // "from four to six" / "four to six": the upper end, and the lower.
+            let prev = |i: usize| words.get(i).map(|&(a, b)| text[a..b].to_lowercase());
+            if prev(k + 1).as_deref() == Some("to") {
+                if let Some(low) = prev(k + 2).as_deref().and_then(parse_number) {
+                    return (Some(n), Some(low), "range \"from X to Y\"");
+                }
+            }
+            if (w == "a" || w == "an") && seen_filler == 0 && k == 0 {
+                return (Some(1), None, "article \"a\"");
+            }
+            if w == "a" || w == "an" {
+                continue;
+            }
+            return (Some(n), None, "number before the unit");
+        }
+        let adjective = g.demonym(raw).is_some()
+            || FILLERS.contains(&w.as_str())
+            || raw.chars().next().is_some_and(char::is_uppercase) && k < 3
+            || w.ends_with("-based")
+            || w.ends_with("-strong");
+        if !adjective {
+            break;
+        }
+        seen_filler += 1;
+    }
+    (None, None, "no number")
+}
+
+/// "from four to six" within the few words after a unit ("warships
+/// stationed there from four to six"): (upper, lower).
+fn range_after(rest: &str) -> Option<(u64, u64)> {
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .take(8)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != ','))
+        .collect();
+    words.windows(4).find_map(|w| {
+        (w[0].eq_ignore_ascii_case("from") && w[2].eq_ignore_ascii_case("to"))
+            .then(|| Some((parse_number(w[3])?, parse_number(w[1])?)))
+            .flatten()
+    })
+}
+
+/// Who owns a force: a demonym, country or NATO right before the unit.
+fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) -> Option<String> {
+    for &(s, e) in words_before(text, start).iter().take(4) {
+        let w = text[s..e].trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let w = w.trim_end_matches("'s").trim_end_matches("’s");
+        if w == "NATO" || w == "NATO’s" || w == "Nato" {
+            return Some("NATO".into());
+        }
+        if let Some(m) = mentions.iter().find(|m| m.start >= s && m.end <= e + 3 && m.start < e) {
+            let p = g.place(m.place);
+            if m.demonym || p.kind == PlaceKind::Country {
+                return Some(p.country.clone()).filter(|c| !c.is_empty());
+            }
+        }
+    }
+    None
+}
+
+/// The sentence's subject: the first country (or a capital standing for it)
+/// before the unit that does not follow a preposition.
+fn subject(g: &Gazetteer, text: &str, sentence: (usize, usize), start: usize, mentions: &[Resolved]) -> Option<(usize, String)> {
+    mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.demonym && m.start >= sentence.0 && m.end <= start)
+        .find(|(_, m)| {
+            let p = g.place(m.place);
+            let prev = words_before(text, m.start).first().map(|&(a, b)| text[a..b].to_lowercase());
+            let after_prep = prev.as_deref().is_some_and(|w| LOCATIVE.contains(&w) || w == "from" || w == "of" || w == "with" || w == "by");
+            (p.kind == PlaceKind::Country || p.is_capital()) && !after_prep && !p.country.is_empty()
+        })
+        .map(|(i, m)| (i, g.place(m.place).country.clone()))
+}
+
+/// Forces reported in one sentence. `mentions` are the article's mentions
+/// (demonyms included), `previous_place` the last place of the sentences before.
+pub fn sentence_forces(
+    g: &Gazetteer,
+    lex: &Lexicon,
+    text: &str,
+    sentence: (usize, usize),
+    mentions: &[Resolved],
+    previous_place: Option<PlaceIdx>,
+) -> Vec<Force> {
+    let (s0, s1) = sentence;
+    let body = &text[s0..s1];
+    let lower = body.to_ascii_lowercase();
+    let places: Vec<(usize, &Resolved)> = mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.demonym && m.start >= s0 && m.end <= s1)
+        .collect();
+    let hits = lex.forces.find(&lower);
+    let groups = group_hits(body, &hits);
+    let status_hits = lex.status.find(&lower);
+    let mut out = Vec::new();
+    for group in groups {
+        let (gs, ge) = (s0 + group.0, s0 + group.1);
+        let head = group.2;
+        let kind = lex.forces.value(&head);
+        let unit = text[gs..ge].to_string();
+        let before = &body[..group.0];
+        let prev_word = before.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+        // "Air Force", "task force", "anti-ship": names and compounds, not forces.
+        if before.ends_with('-')
+            || (matches!(unit.to_lowercase().as_str(), "force" | "forces")
+                && (prev_word.chars().next().is_some_and(char::is_uppercase) && !before.trim_end().ends_with(['.', ','])
+                    || matches!(prev_word.to_lowercase().as_str(), "task" | "armed" | "air" | "police" | "security")))
+        {
+            continue;
+        }
+        let mut rules = vec![format!("kind {} from the term {:?}", kind.as_str(), lex.forces.terms[head.term].0)];
+        let (quantity, low, qrule) = if kind == ForceKind::Headquarters {
+            (None, None, "headquarters counted as one place")
+        } else {
+            match quantity(g, text, gs) {
+                (None, None, r) if r == "no number" => range_after(&body[group.1..]).map_or((None, None, r), |(hi, lo)| (Some(hi), Some(lo), "range \"from X to Y\" after the unit")),
+                q => q,
+            }
+        };
+        rules.push(format!("quantity: {qrule}"));
+
+        // Actor.
+        let subj = subject(g, text, sentence, gs, mentions);
+        let actor = if let Some(a) = actor_before(g, text, gs, mentions) {
+            rules.push("actor: word before the unit".into());
+            a
+        } else if let Some((_, c)) = &subj {
+            rules.push("actor: the sentence's subject".into());
+            c.clone()
+        } else if body.contains("NATO") || lower.contains("alliance") || lower.contains("allied") {
+            rules.push("actor: NATO named in the sentence".into());
+            "NATO".to_string()
+        } else {
+            rules.push("actor: unknown".into());
+            String::new()
+        };
+        let subject_idx = subj.map(|(i, _)| i);
+
+        // Origin: "from X".
+        let origin = places.iter().find(|(_, m)| {
+            words_before(text, m.start).first().is_some_and(|&(a, b)| text[a..b].eq_ignore_ascii_case("from"))
+        });
+        let origin_idx = origin.map(|(i, _)| *i);
+        let usable = |i: usize, m: &Resolved| {
+            Some(i) != subject_idx && Some(i) != origin_idx && {
+                let p = g.place(m.place);
+                // The owner's own country is not where its force goes, unless it is the only place.
+                !(p.kind == PlaceKind::Country && p.country == actor && places.len() > 1)
+            }
+        };
+        let locative = |m: &Resolved| {
+            words_before(text, m.start)
+                .first()
+                .is_some_and(|&(a, b)| LOCATIVE.contains(&text[a..b].to_lowercase().as_str()))
+        };
+        let after: Vec<&(usize, &Resolved)> = places.iter().filter(|(i, m)| m.start >= ge && usable(*i, m)).collect();
+        let before_places: Vec<&(usize, &Resolved)> = places.iter().filter(|(i, m)| m.end <= gs && usable(*i, m)).collect();
+        let mut targets: Vec<PlaceIdx> = Vec::new();
+        if let Some(first) = after.iter().find(|(_, m)| locative(m)) {
+            rules.push("place: after a preposition following the unit".into());
+            targets.push(first.1.place);
+            // "to the Baltic Sea and Lithuania", "in Poland, Romania and the Baltic states"
+            let mut end = first.1.end;
+            for (_, m) in after.iter().filter(|(_, m)| m.start > first.1.start) {
+                let gap = text[end..m.start].trim();
+                let gap = gap.trim_start_matches(',').trim();
+                if gap.is_empty() || matches!(gap, "and" | "or" | "and the" | "the" | "or the" | ", and" | ", and the") {
+                    targets.push(m.place);
+                    end = m.end;
+                } else {
+                    break;
+                }
+            }
+        } else if let Some(last) = before_places.iter().rev().find(|(_, m)| locative(m)) {
+            rules.push("place: after a preposition before the unit".into());
+            targets.push(last.1.place);
+        } else if lower[group.1..].split_whitespace().take(4).any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "there") {
+            if let Some(p) = previous_place {
+                rules.push("place: \"there\", the previous sentence's place".into());
+                targets.push(p);
+            }
+        } else if let Some((_, m)) = after.first().or(before_places.last()) {
+            rules.push("place: nearest place in the sentence".into());
+            targets.push(m.place);
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        targets.dedup();
+
+        // Status: the nearest cue before the unit, else after it.
+        let cue = status_hits
+            .iter()
+            .rev()
+            .find(|h| h.end <= group.0)
+            .or_else(|| status_hits.iter().find(|h| h.start >= group.1));
+        let status = cue.map_or(Status::Present, |h| lex.status.value(h));
+        rules.push(match cue {
+            Some(h) => format!("status {} from {:?}", status.as_str(), &body[h.start..h.end]),
+            None => "status present (no status word)".into(),
+        });
+
+        for &place in &targets {
+            out.push(Force {
+                place,
+                actor: actor.clone(),
+                kind,
+                quantity,
+                unit: unit.clone(),
+                status,
+                start: gs,
+                end: ge,
+                sentence,
+                origin: origin.map(|(_, m)| m.place),
+                rules: rules.clone(),
+            });
+            if let Some(low) = low {
+                out.push(Force {
+                    place,
+                    actor: actor.clone(),
+                    kind,
+                    quantity: Some(low),
+                    unit: unit.clone(),
+                    status: Status::Present,
+                    start: gs,
+                    end: ge,
+                    sentence,
+                    origin: None,
+                    rules: rules.iter().cloned().chain(["the lower end of the range is what is there now".to_string()]).collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Joins adjacent force terms into one unit ("F-35 squadrons", "squadrons of
+/// F-35 fighter jets"); the unit's kind comes from its first term.
+/// Returns (start, end, head hit) in sentence offsets.
+fn group_hits(body: &str, hits: &[Hit]) -> Vec<(usize, usize, Hit)> {
+    let mut out: Vec<(usize, usize, Hit)> = Vec::new();
+    for h in hits {
+        if let Some(last) = out.last_mut() {
+            let gap = body[last.1..h.start].trim();
+            if gap.is_empty() || gap.eq_ignore_ascii_case("of") || gap == "-" {
+                last.1 = h.end;
+                continue;
+            }
+        }
+        out.push((h.start, h.end, *h));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_written() {
+        assert_eq!(parse_number("50,000"), Some(50_000));
+        assert_eq!(parse_number("1.650"), Some(1_650));
+        assert_eq!(parse_number("3,700"), Some(3_700));
+        assert_eq!(parse_number("six"), Some(6));
+        assert_eq!(parse_number("dozen"), Some(12));
+        assert_eq!(parse_number("2.5"), Some(2));
+        assert_eq!(parse_number("troops"), None);
+    }
+
+    #[test]
+    fn adjacent_terms_join() {
+        let body = "two squadrons of F-35 fighter jets";
+        let hits = vec![Hit { start: 4, end: 13, term: 0 }, Hit { start: 17, end: 21, term: 1 }, Hit { start: 22, end: 34, term: 2 }];
+        let g = group_hits(body, &hits);
+        assert_eq!(g.len(), 1);
+        assert_eq!(&body[g[0].0..g[0].1], "squadrons of F-35 fighter jets");
+    }
+}

@@ -1,0 +1,173 @@
+//! The word lists the event builder reads (`gazetteer/forces.csv`,
+//! `status_words.csv`, `event_words.csv`), each matched in one automaton
+//! pass over the lower-cased sentence.
+
+use std::path::Path;
+
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+/// What a force is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceKind {
+    Troops,
+    Warships,
+    Aircraft,
+    AirDefence,
+    Missiles,
+    Armour,
+    Artillery,
+    Headquarters,
+    Other,
+}
+
+/// Where a force stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Present,
+    Deployed,
+    Announced,
+    Planned,
+    Requested,
+    Withdrawn,
+}
+
+/// What an article reports happening at a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    Deployment,
+    Attack,
+    Exercise,
+    Meeting,
+    Statement,
+    Other,
+}
+
+macro_rules! names {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Option<$t> {
+                match s.trim() { $($s => Some(<$t>::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+names!(ForceKind { Troops => "troops", Warships => "warships", Aircraft => "aircraft", AirDefence => "air_defence",
+    Missiles => "missiles", Armour => "armour", Artillery => "artillery", Headquarters => "headquarters", Other => "other" });
+names!(Status { Present => "present", Deployed => "deployed", Announced => "announced", Planned => "planned",
+    Requested => "requested", Withdrawn => "withdrawn" });
+names!(EventType { Deployment => "deployment", Attack => "attack", Exercise => "exercise", Meeting => "meeting",
+    Statement => "statement", Other => "other" });
+
+/// A bad row in one of the lexicon files.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {problem}")]
+pub struct LexiconError {
+    pub file: String,
+    pub line: usize,
+    pub problem: String,
+}
+
+/// One word list: the terms (lower-case) and what each means.
+pub struct WordList<T> {
+    automaton: Option<DoubleArrayAhoCorasick<u32>>,
+    pub terms: Vec<(String, T)>,
+}
+
+/// A term found in a sentence: byte span and index into `terms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub term: usize,
+}
+
+impl<T: Copy> WordList<T> {
+    fn parse(file: &str, text: &str, value: impl Fn(&[&str]) -> Option<T>) -> Result<WordList<T>, LexiconError> {
+        let mut terms = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let l = line.trim();
+            if l.is_empty() || l.starts_with('#') || n == 0 {
+                continue;
+            }
+            let fields: Vec<&str> = l.split(',').map(str::trim).collect();
+            let v = value(&fields).ok_or_else(|| LexiconError {
+                file: file.to_string(),
+                line: n + 1,
+                problem: format!("cannot read row {l:?}"),
+            })?;
+            if fields[0].is_empty() {
+                return Err(LexiconError { file: file.to_string(), line: n + 1, problem: "empty term".into() });
+            }
+            terms.push((fields[0].to_ascii_lowercase(), v));
+        }
+        let automaton = if terms.is_empty() {
+            None
+        } else {
+            let built = DoubleArrayAhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build_with_values(terms.iter().enumerate().map(|(i, (t, _))| (t.as_bytes(), i as u32)))
+                .map_err(|e| LexiconError { file: file.to_string(), line: 0, problem: format!("duplicate or bad terms: {e}") })?;
+            Some(built)
+        };
+        Ok(WordList { automaton, terms })
+    }
+
+    /// Terms in `lower` (an ASCII-lower-cased text, same offsets as the
+    /// original) on word boundaries, leftmost-longest.
+    pub fn find(&self, lower: &str) -> Vec<Hit> {
+        let Some(a) = &self.automaton else {
+            return Vec::new();
+        };
+        let b = lower.as_bytes();
+        let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+        a.leftmost_find_iter(b)
+            .filter(|m| !(m.start() > 0 && word(m.start() - 1)) && !word(m.end()))
+            .map(|m| Hit { start: m.start(), end: m.end(), term: m.value() as usize })
+            .collect()
+    }
+
+    pub fn value(&self, hit: &Hit) -> T {
+        self.terms[hit.term].1
+    }
+}
+
+/// Force words with their kind.
+pub struct Lexicon {
+    pub forces: WordList<ForceKind>,
+    pub status: WordList<Status>,
+    pub events: WordList<EventType>,
+}
+
+const FORCES: &str = include_str!("../../gazetteer/forces.csv");
+const STATUS: &str = include_str!("../../gazetteer/status_words.csv");
+const EVENTS: &str = include_str!("../../gazetteer/event_words.csv");
+
+impl Lexicon {
+    /// The built-in lists, each overridden by the same file name in `dir`.
+    pub fn load(dir: Option<&Path>) -> Result<Lexicon, LexiconError> {
+        let read = |name: &str, builtin: &'static str| -> (String, String) {
+            match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(p) => match std::fs::read_to_string(&p) {
+                    Ok(t) => (p.display().to_string(), t),
+                    Err(_) => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
+                },
+                None => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
+            }
+        };
+        let (f, t) = read("forces.csv", FORCES);
+        let forces = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| ForceKind::parse(k)))?;
+        let (f, t) = read("status_words.csv", STATUS);
+        let status = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| Status::parse(k)))?;
+        let (f, t) = read("event_words.csv", EVENTS);
+        let events = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| EventType::parse(k)))?;
+        Ok(Lexicon { forces, status, events })
+    }
+}
