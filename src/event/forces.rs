@@ -185,6 +185,58 @@ fn range_after(rest: &str) -> Option<(u64, u64)> {
     })
 }
 
+/// The locative preposition before a place, skipping determiners ("to the
+/// United Kingdom"); "closer to" and "close to" say where a thing is not.
+fn preposition_before(text: &str, start: usize) -> Option<String> {
+    let words = words_before(text, start);
+    let mut k = 0;
+    while let Some(&(a, b)) = words.get(k) {
+        let w = text[a..b].to_lowercase();
+        if matches!(w.as_str(), "the" | "its" | "their" | "his" | "her" | "our" | "a" | "an") {
+            k += 1;
+            continue;
+        }
+        let before = words.get(k + 1).map(|&(a, b)| text[a..b].to_lowercase());
+        // "on its border with Ukraine"
+        if w == "with" && matches!(before.as_deref(), Some("border" | "borders" | "frontier")) {
+            return Some(w);
+        }
+        if !LOCATIVE.contains(&w.as_str()) {
+            return None;
+        }
+        if w == "to" && matches!(before.as_deref(), Some("closer" | "close" | "next" | "due" | "according" | "threat")) {
+            return None;
+        }
+        return Some(w);
+    }
+    None
+}
+
+/// Whether the words between two places make them one list ("Poland,
+/// Romania and the Baltic states").
+fn is_list_gap(gap: &str) -> bool {
+    let words: Vec<String> = gap
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().all(|w| matches!(w.as_str(), "and" | "or" | "the" | "as" | "well"))
+        && !gap.contains([';', '.', ':'])
+}
+
+/// Status words by strength: when several come before a unit, a request
+/// outranks an announcement, which outranks a plan, and so on.
+fn strength(s: Status) -> u8 {
+    match s {
+        Status::Requested => 6,
+        Status::Announced => 5,
+        Status::Planned => 4,
+        Status::Withdrawn => 3,
+        Status::Deployed => 2,
+        Status::Present => 1,
+    }
+}
+
 /// Who owns a force: a demonym, country or NATO right before the unit.
 fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) -> Option<String> {
     for &(s, e) in words_before(text, start).iter().take(4) {
@@ -198,6 +250,17 @@ fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) 
             if m.demonym || p.kind == PlaceKind::Country {
                 return Some(p.country.clone()).filter(|c| !c.is_empty());
             }
+        }
+        // Only adjectives and numbers may stand between owner and unit
+        // ("American warships", "two more British F-35s"), not a verb.
+        let lower = w.to_lowercase();
+        let between = FILLERS.contains(&lower.as_str())
+            || parse_number(w).is_some()
+            || lower.ends_with("-strong")
+            || lower.ends_with("-based")
+            || w.chars().next().is_some_and(char::is_uppercase);
+        if !between {
+            return None;
         }
     }
     None
@@ -248,8 +311,12 @@ pub fn sentence_forces(
         let unit = text[gs..ge].to_string();
         let before = &body[..group.0];
         let prev_word = before.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
-        // "Air Force", "task force", "anti-ship": names and compounds, not forces.
+        let next_word = body[group.1..].split_whitespace().next().unwrap_or_default().to_lowercase();
+        // "Air Force", "task force", "anti-ship", "force posture": names and
+        // compounds, not forces.
         if before.ends_with('-')
+            || (matches!(unit.to_lowercase().as_str(), "force" | "forces")
+                && matches!(next_word.as_str(), "posture" | "structure" | "protection" | "levels" | "majeure"))
             || (matches!(unit.to_lowercase().as_str(), "force" | "forces")
                 && (prev_word.chars().next().is_some_and(char::is_uppercase) && !before.trim_end().ends_with(['.', ','])
                     || matches!(prev_word.to_lowercase().as_str(), "task" | "armed" | "air" | "police" | "security")))
@@ -296,58 +363,78 @@ pub fn sentence_forces(
                 !(p.kind == PlaceKind::Country && p.country == actor && places.len() > 1)
             }
         };
-        let locative = |m: &Resolved| {
-            words_before(text, m.start)
-                .first()
-                .is_some_and(|&(a, b)| LOCATIVE.contains(&text[a..b].to_lowercase().as_str()))
-        };
-        let after: Vec<&(usize, &Resolved)> = places.iter().filter(|(i, m)| m.start >= ge && usable(*i, m)).collect();
+        let locative = |m: &Resolved| preposition_before(text, m.start).is_some();
+        // A place after the unit counts only within its clause: no comma,
+        // semicolon or dash between them.
+        let same_clause = |m: &Resolved| !text[ge..m.start].contains([',', ';', '—', '(', ')', ':']);
+        let after: Vec<&(usize, &Resolved)> =
+            places.iter().filter(|(i, m)| m.start >= ge && usable(*i, m) && same_clause(m)).collect();
         let before_places: Vec<&(usize, &Resolved)> = places.iter().filter(|(i, m)| m.end <= gs && usable(*i, m)).collect();
         let mut targets: Vec<PlaceIdx> = Vec::new();
-        if let Some(first) = after.iter().find(|(_, m)| locative(m)) {
+        let there = lower[group.1..]
+            .split_whitespace()
+            .take(4)
+            .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "there");
+        if there && (before_places.last().is_some() || previous_place.is_some()) {
+            // "stationed there": the place just named, in this sentence or the one before.
+            rules.push("place: \"there\", the place named just before".into());
+            targets.push(before_places.last().map_or_else(|| previous_place.unwrap_or_default(), |(_, m)| m.place));
+        } else if let Some(first) = after.iter().find(|(_, m)| locative(m)) {
             rules.push("place: after a preposition following the unit".into());
             targets.push(first.1.place);
             // "to the Baltic Sea and Lithuania", "in Poland, Romania and the Baltic states"
             let mut end = first.1.end;
             for (_, m) in after.iter().filter(|(_, m)| m.start > first.1.start) {
-                let gap = text[end..m.start].trim();
-                let gap = gap.trim_start_matches(',').trim();
-                if gap.is_empty() || matches!(gap, "and" | "or" | "and the" | "the" | "or the" | ", and" | ", and the") {
+                if is_list_gap(&text[end..m.start]) {
                     targets.push(m.place);
                     end = m.end;
                 } else {
                     break;
                 }
             }
-        } else if let Some(last) = before_places.iter().rev().find(|(_, m)| locative(m)) {
+        } else if let Some((_, m)) = before_places.iter().find(|(_, m)| locative(m)) {
+            // A fronted "In Poland, Romania and the Baltic states, ..." governs the clause.
             rules.push("place: after a preposition before the unit".into());
-            targets.push(last.1.place);
-        } else if lower[group.1..].split_whitespace().take(4).any(|w| w.trim_matches(|c: char| !c.is_alphanumeric()) == "there") {
-            if let Some(p) = previous_place {
-                rules.push("place: \"there\", the previous sentence's place".into());
-                targets.push(p);
-            }
-        } else if let Some((_, m)) = after.first().or(before_places.last()) {
-            rules.push("place: nearest place in the sentence".into());
             targets.push(m.place);
-        }
-        if targets.is_empty() {
-            continue;
+            let mut end = m.end;
+            for (_, n) in before_places.iter().filter(|(_, n)| n.start > m.start) {
+                if is_list_gap(&text[end..n.start]) {
+                    targets.push(n.place);
+                    end = n.end;
+                } else {
+                    break;
+                }
+            }
+        } else if let (1, Some((_, m))) = (places.len(), after.first().or(before_places.last())) {
+            // One place in the sentence and a status word: it is where the force is.
+            if !status_hits.is_empty() {
+                rules.push("place: the sentence's only place".into());
+                targets.push(m.place);
+            }
         }
         targets.dedup();
 
-        // Status: the nearest cue before the unit, else after it.
+        // Status: the strongest cue before the unit ("urge NATO to send" is a
+        // request), else the nearest after it ("troops stationed in").
         let cue = status_hits
             .iter()
-            .rev()
-            .find(|h| h.end <= group.0)
+            .filter(|h| h.end <= group.0)
+            .max_by_key(|h| (strength(lex.status.value(h)), h.start))
             .or_else(|| status_hits.iter().find(|h| h.start >= group.1));
         let status = cue.map_or(Status::Present, |h| lex.status.value(h));
         rules.push(match cue {
             Some(h) => format!("status {} from {:?}", status.as_str(), &body[h.start..h.end]),
             None => "status present (no status word)".into(),
         });
-
+        if targets.is_empty() {
+            continue;
+        }
+        // A withdrawal is from the place it leaves.
+        if status == Status::Withdrawn {
+            if let Some((_, m)) = origin {
+                targets = vec![m.place];
+            }
+        }
         for &place in &targets {
             out.push(Force {
                 place,

@@ -461,7 +461,14 @@ impl Gazetteer {
             });
         }
         // Longest match wins ("Suwałki Gap" over "Suwałki"), then leftmost.
-        found.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start));
+        // A leading "the" does not make a name longer: "the Baltic Sea" is
+        // the sea, not the alias "the Baltic" followed by "Sea".
+        let weight = |m: &Mention| {
+            let span = &text[m.start..m.end];
+            let the = span.len() > 4 && span[..4].eq_ignore_ascii_case("the ");
+            m.end - m.start - if the { 4 } else { 0 }
+        };
+        found.sort_by_key(|m| (std::cmp::Reverse(weight(m)), m.start));
         let mut kept: Vec<Mention> = Vec::new();
         for m in found {
             if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
