@@ -41,8 +41,15 @@ impl BuildReport {
 }
 
 /// Tags every article in parallel; the result keeps the input order.
-pub fn tag_all(g: &Gazetteer, lex: &Lexicon, articles: Vec<article::Article>) -> Vec<TaggedArticle> {
-    articles.into_par_iter().map(|a| event::tag_article(g, lex, a)).collect()
+pub fn tag_all(
+    g: &Gazetteer,
+    lex: &Lexicon,
+    articles: Vec<article::Article>,
+) -> Vec<TaggedArticle> {
+    articles
+        .into_par_iter()
+        .map(|a| event::tag_article(g, lex, a))
+        .collect()
 }
 
 pub fn run(config: &BuildConfig) -> Result<BuildReport> {
@@ -71,7 +78,10 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     let layers = [
         ("places", export::places::features(gazetteer, &places)),
         ("forces", export::forces::features(gazetteer, &tagged)),
-        ("events", export::forces::events(gazetteer, &tagged, &events)),
+        (
+            "events",
+            export::forces::events(gazetteer, &tagged, &events),
+        ),
         ("movements", export::forces::movements(gazetteer, &tagged)),
     ];
     let forces = layers[1].1.len();

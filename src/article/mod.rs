@@ -41,7 +41,11 @@ pub const BOILERPLATE: &str = include_str!("../../gazetteer/boilerplate.txt");
 impl Boilerplate {
     pub fn parse(list: &str) -> Boilerplate {
         let mut b = Boilerplate::default();
-        for line in list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in list
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let l = line.to_lowercase();
             match l.strip_suffix('*') {
                 Some(p) => b.prefixes.push(p.to_string()),
@@ -53,14 +57,18 @@ impl Boilerplate {
 
     /// The built-in list, or `dir/boilerplate.txt` when it exists.
     pub fn load(dir: Option<&Path>) -> Boilerplate {
-        let custom = dir.map(|d| d.join("boilerplate.txt")).and_then(|p| fs::read_to_string(p).ok());
+        let custom = dir
+            .map(|d| d.join("boilerplate.txt"))
+            .and_then(|p| fs::read_to_string(p).ok());
         Boilerplate::parse(custom.as_deref().unwrap_or(BOILERPLATE))
     }
 
     pub fn is_boilerplate(&self, line: &str) -> bool {
         let l = line.trim().to_lowercase();
         let l = l.trim_end_matches(['.', '!']);
-        !l.is_empty() && (self.exact.iter().any(|e| e == l) || self.prefixes.iter().any(|p| l.starts_with(p.as_str())))
+        !l.is_empty()
+            && (self.exact.iter().any(|e| e == l)
+                || self.prefixes.iter().any(|p| l.starts_with(p.as_str())))
     }
 }
 
@@ -78,9 +86,9 @@ pub fn article_files(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<PathBuf> 
                     let mut found: Vec<PathBuf> = entries
                         .filter_map(|e| e.ok().map(|e| e.path()))
                         .filter(|p| {
-                            p.extension()
-                                .and_then(|e| e.to_str())
-                                .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                                ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                            })
                         })
                         .collect();
                     found.sort();
@@ -114,7 +122,11 @@ fn read_text(path: &Path, diag: &mut Diagnostics) -> Option<String> {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+    Some(
+        text.strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text),
+    )
 }
 
 fn stem(path: &Path) -> String {
@@ -152,7 +164,10 @@ fn header(text: &str, path: &Path, diag: &mut Diagnostics) -> (Header, usize) {
         }
         let Some((k, v)) = l.split_once(':') else {
             if !l.is_empty() {
-                diag.warn(path, format!("line {line_no}: header line without `key: value`: {l:?}"));
+                diag.warn(
+                    path,
+                    format!("line {line_no}: header line without `key: value`: {l:?}"),
+                );
             }
             continue;
         };
@@ -162,7 +177,10 @@ fn header(text: &str, path: &Path, diag: &mut Diagnostics) -> (Header, usize) {
             "date" => {
                 h.date = date::find_date(&v);
                 if h.date.is_none() {
-                    diag.warn(path, format!("line {line_no}: date {v:?} is not a date eventmap reads"));
+                    diag.warn(
+                        path,
+                        format!("line {line_no}: date {v:?} is not a date eventmap reads"),
+                    );
                 }
             }
             "source" => h.source = v,
@@ -170,21 +188,36 @@ fn header(text: &str, path: &Path, diag: &mut Diagnostics) -> (Header, usize) {
             _ => {}
         }
     }
-    diag.warn(path, "header block opened with `---` never closes; read as article text".to_string());
+    diag.warn(
+        path,
+        "header block opened with `---` never closes; read as article text".to_string(),
+    );
     (Header::default(), 0)
 }
 
 /// Builds an article from its parts: sentences, title and date fallbacks.
+/// What a file or record says about an article besides its text.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub source: String,
+    pub url: String,
+}
+
 pub fn make_article(
     id: String,
     path: &Path,
     text: String,
-    title: Option<String>,
-    date: Option<String>,
-    source: String,
-    url: String,
+    meta: Meta,
     boilerplate: &Boilerplate,
 ) -> Article {
+    let Meta {
+        title,
+        date,
+        source,
+        url,
+    } = meta;
     let sentences = sentence::split(&text, |l| boilerplate.is_boilerplate(l));
     let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
         text.lines()
@@ -194,8 +227,22 @@ pub fn make_article(
             .to_string()
     });
     // A date in the article's first lines: a dateline or "Published ...".
-    let date = date.or_else(|| text.lines().filter(|l| !l.trim().is_empty()).take(6).find_map(date::find_date));
-    Article { id, title, date, source, url, text, path: path.to_path_buf(), sentences }
+    let date = date.or_else(|| {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(6)
+            .find_map(date::find_date)
+    });
+    Article {
+        id,
+        title,
+        date,
+        source,
+        url,
+        text,
+        path: path.to_path_buf(),
+        sentences,
+    }
 }
 
 /// Reads one plain-text article file.
@@ -210,10 +257,19 @@ fn read_plain(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) ->
     // they are neither mapped nor shift anything.
     let mut text = text;
     if body > 0 {
-        let blank: String = text[..body].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+        let blank: String = text[..body]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
         text.replace_range(..body, &blank);
     }
-    Some(make_article(stem(path), path, text, h.title, h.date, h.source, h.url, boilerplate))
+    let meta = Meta {
+        title: h.title,
+        date: h.date,
+        source: h.source,
+        url: h.url,
+    };
+    Some(make_article(stem(path), path, text, meta, boilerplate))
 }
 
 /// One record of a `.json`/`.jsonl` article file.
@@ -232,7 +288,13 @@ struct Record {
     text: String,
 }
 
-fn from_record(r: Record, fallback_id: String, path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Option<Article> {
+fn from_record(
+    r: Record,
+    fallback_id: String,
+    path: &Path,
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Option<Article> {
     let id = match r.id {
         Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -246,13 +308,22 @@ fn from_record(r: Record, fallback_id: String, path: &Path, boilerplate: &Boiler
         Some(d) => {
             let parsed = date::find_date(d);
             if parsed.is_none() {
-                diag.warn(path, format!("record {id}: date {d:?} is not a date eventmap reads"));
+                diag.warn(
+                    path,
+                    format!("record {id}: date {d:?} is not a date eventmap reads"),
+                );
             }
             parsed
         }
         None => None,
     };
-    Some(make_article(id, path, r.text, r.title, date, r.source.unwrap_or_default(), r.url.unwrap_or_default(), boilerplate))
+    let meta = Meta {
+        title: r.title,
+        date,
+        source: r.source.unwrap_or_default(),
+        url: r.url.unwrap_or_default(),
+    };
+    Some(make_article(id, path, r.text, meta, boilerplate))
 }
 
 /// Reads a `.jsonl` file (one record a line) or a `.json` file (a record or
@@ -263,14 +334,22 @@ fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> 
     };
     let base = stem(path);
     let mut out = Vec::new();
-    let jsonl = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    let jsonl = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     if jsonl {
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             match serde_json::from_str::<Record>(line) {
-                Ok(r) => out.extend(from_record(r, format!("{base}-{}", n + 1), path, boilerplate, diag)),
+                Ok(r) => out.extend(from_record(
+                    r,
+                    format!("{base}-{}", n + 1),
+                    path,
+                    boilerplate,
+                    diag,
+                )),
                 Err(e) => diag.skip(path, format!("line {}: not an article record: {e}", n + 1)),
             }
         }
@@ -279,8 +358,17 @@ fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> 
             Ok(serde_json::Value::Array(items)) => {
                 for (n, item) in items.into_iter().enumerate() {
                     match serde_json::from_value::<Record>(item) {
-                        Ok(r) => out.extend(from_record(r, format!("{base}-{}", n + 1), path, boilerplate, diag)),
-                        Err(e) => diag.skip(path, format!("record {}: not an article record: {e}", n + 1)),
+                        Ok(r) => out.extend(from_record(
+                            r,
+                            format!("{base}-{}", n + 1),
+                            path,
+                            boilerplate,
+                            diag,
+                        )),
+                        Err(e) => diag.skip(
+                            path,
+                            format!("record {}: not an article record: {e}", n + 1),
+                        ),
                     }
                 }
             }
@@ -295,10 +383,18 @@ fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> 
 }
 
 /// Reads every article under `paths`. Duplicate ids keep the first and warn.
-pub fn read_articles(paths: &[PathBuf], boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Vec<Article> {
+pub fn read_articles(
+    paths: &[PathBuf],
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Vec<Article> {
     let mut out: Vec<Article> = Vec::new();
     for path in article_files(paths, diag) {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let articles = if ext == "json" || ext == "jsonl" {
             read_json(&path, boilerplate, diag)
         } else {
@@ -306,7 +402,10 @@ pub fn read_articles(paths: &[PathBuf], boilerplate: &Boilerplate, diag: &mut Di
         };
         for a in articles {
             if out.iter().any(|o| o.id == a.id) {
-                diag.skip(&path, format!("duplicate article id {:?}; the first one is kept", a.id));
+                diag.skip(
+                    &path,
+                    format!("duplicate article id {:?}; the first one is kept", a.id),
+                );
                 continue;
             }
             out.push(a);

@@ -11,9 +11,9 @@ pub struct Sentence {
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jan", "feb", "mar", "apr", "aug",
-    "sept", "sep", "oct", "nov", "dec", "no", "vs", "inc", "corp", "co", "jr", "sr", "prof", "capt", "adm", "maj",
-    "sgt", "approx", "est",
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "jan", "feb", "mar",
+    "apr", "aug", "sept", "sep", "oct", "nov", "dec", "no", "vs", "inc", "corp", "co", "jr", "sr",
+    "prof", "capt", "adm", "maj", "sgt", "approx", "est",
 ];
 
 /// Splits `text[start..end]` (one line) into sentences.
@@ -33,12 +33,21 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boi
         if j >= chars.len() || !chars[j].1.is_whitespace() {
             continue;
         }
-        let next = chars[j..].iter().find(|(_, ch)| !ch.is_whitespace()).map(|(_, ch)| *ch);
-        if !next.is_some_and(|ch| ch.is_uppercase() || ch.is_numeric() || matches!(ch, '"' | '“' | '‘' | '\'' | '[')) {
+        let next = chars[j..]
+            .iter()
+            .find(|(_, ch)| !ch.is_whitespace())
+            .map(|(_, ch)| *ch);
+        if !next.is_some_and(|ch| {
+            ch.is_uppercase() || ch.is_numeric() || matches!(ch, '"' | '“' | '‘' | '\'' | '[')
+        }) {
             continue;
         }
         if c == '.' {
-            let word: String = line[..i].chars().rev().take_while(|ch| ch.is_alphanumeric()).collect();
+            let word: String = line[..i]
+                .chars()
+                .rev()
+                .take_while(|ch| ch.is_alphanumeric())
+                .collect();
             let word: String = word.chars().rev().collect::<String>().to_lowercase();
             if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
                 continue;
@@ -56,7 +65,11 @@ fn push(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerpla
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
     if !trimmed.is_empty() {
-        out.push(Sentence { start: start + lead, end: start + lead + trimmed.len(), boilerplate });
+        out.push(Sentence {
+            start: start + lead,
+            end: start + lead + trimmed.len(),
+            boilerplate,
+        });
     }
 }
 
@@ -79,17 +92,26 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<&str> {
-        split(t, |_| false).iter().map(|s| &t[s.start..s.end]).collect()
+        split(t, |_| false)
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn splits_on_stops_before_capitals() {
-        assert_eq!(texts("Troops arrived. They stayed! Why? Nobody knows."), ["Troops arrived.", "They stayed!", "Why?", "Nobody knows."]);
+        assert_eq!(
+            texts("Troops arrived. They stayed! Why? Nobody knows."),
+            ["Troops arrived.", "They stayed!", "Why?", "Nobody knows."]
+        );
     }
 
     #[test]
     fn abbreviations_and_initials_do_not_split() {
-        assert_eq!(texts("The U.S. will send Gen. Smith to St. Louis."), ["The U.S. will send Gen. Smith to St. Louis."]);
+        assert_eq!(
+            texts("The U.S. will send Gen. Smith to St. Louis."),
+            ["The U.S. will send Gen. Smith to St. Louis."]
+        );
     }
 
     #[test]

@@ -19,22 +19,43 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let dir = config.dir.as_deref().filter(|d| d.is_dir());
     let lex = Lexicon::load(dir).context("loading the force word lists")?;
     let mut diag = Diagnostics::default();
-    let articles = article::read_articles(&[PathBuf::from(&args.article)], &Boilerplate::load(dir), &mut diag);
+    let articles = article::read_articles(
+        &[PathBuf::from(&args.article)],
+        &Boilerplate::load(dir),
+        &mut diag,
+    );
     diag.print();
     let Some(a) = articles.into_iter().next() else {
         eprintln!("{}: no article read", args.article.display());
         return Ok(ExitCode::from(1));
     };
-    println!("article {}  title {:?}  date {}", a.id, a.title, a.date.as_deref().unwrap_or("-"));
+    println!(
+        "article {}  title {:?}  date {}",
+        a.id,
+        a.title,
+        a.date.as_deref().unwrap_or("-")
+    );
     let t = event::tag_article(&g, &lex, a);
     let text = &t.article.text;
     for (n, s) in t.article.sentences.iter().enumerate() {
-        let places: Vec<_> = t.mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end).collect();
-        let forces: Vec<_> = t.forces.iter().filter(|f| f.sentence == (s.start, s.end)).collect();
+        let places: Vec<_> = t
+            .mentions
+            .iter()
+            .filter(|m| m.start >= s.start && m.end <= s.end)
+            .collect();
+        let forces: Vec<_> = t
+            .forces
+            .iter()
+            .filter(|f| f.sentence == (s.start, s.end))
+            .collect();
         if places.is_empty() && forces.is_empty() && !args.all {
             continue;
         }
-        let tag = if s.boilerplate { " [boilerplate: not mapped]" } else { "" };
+        let tag = if s.boilerplate {
+            " [boilerplate: not mapped]"
+        } else {
+            ""
+        };
         println!("\n[{}] {}{tag}", n + 1, &text[s.start..s.end]);
         for m in places {
             let p = g.place(m.place);

@@ -44,28 +44,132 @@ pub struct Force {
 
 /// Words that may stand between a number and its unit.
 const FILLERS: &[&str] = &[
-    "more", "additional", "new", "extra", "further", "some", "about", "around", "nearly", "almost", "over", "than",
-    "roughly", "approximately", "another", "of", "its", "their", "his", "our", "the", "a", "an", "up", "to",
-    "least", "at", "total", "all", "permanent", "rotating", "rotational", "allied", "combat", "elite", "modern",
-    "advanced", "forward", "army", "naval", "military", "ground", "air", "surface-to-air", "long-range",
-    "short-range", "strong", "active", "reserve", "fresh", "battle-ready", "heavy", "light",
+    "more",
+    "additional",
+    "new",
+    "extra",
+    "further",
+    "some",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "over",
+    "than",
+    "roughly",
+    "approximately",
+    "another",
+    "of",
+    "its",
+    "their",
+    "his",
+    "our",
+    "the",
+    "a",
+    "an",
+    "up",
+    "to",
+    "least",
+    "at",
+    "total",
+    "all",
+    "permanent",
+    "rotating",
+    "rotational",
+    "allied",
+    "combat",
+    "elite",
+    "modern",
+    "advanced",
+    "forward",
+    "army",
+    "naval",
+    "military",
+    "ground",
+    "air",
+    "surface-to-air",
+    "long-range",
+    "short-range",
+    "strong",
+    "active",
+    "reserve",
+    "fresh",
+    "battle-ready",
+    "heavy",
+    "light",
 ];
 
 const NUMBER_WORDS: &[(&str, u64)] = &[
-    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
-    ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15),
-    ("sixteen", 16), ("seventeen", 17), ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30),
-    ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70), ("eighty", 80), ("ninety", 90), ("dozen", 12),
-    ("hundred", 100), ("thousand", 1000), ("million", 1_000_000), ("a", 1), ("an", 1), ("single", 1), ("pair", 2),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("dozen", 12),
+    ("hundred", 100),
+    ("thousand", 1000),
+    ("million", 1_000_000),
+    ("a", 1),
+    ("an", 1),
+    ("single", 1),
+    ("pair", 2),
 ];
 
 /// Words for "many, uncounted": the quantity is null.
-const VAGUE: &[&str] = &["tens", "hundreds", "thousands", "dozens", "several", "many", "numerous", "scores", "millions"];
+const VAGUE: &[&str] = &[
+    "tens",
+    "hundreds",
+    "thousands",
+    "dozens",
+    "several",
+    "many",
+    "numerous",
+    "scores",
+    "millions",
+];
 
 /// Prepositions that put a force at the place after them.
 const LOCATIVE: &[&str] = &[
-    "to", "in", "at", "into", "across", "for", "near", "on", "throughout", "towards", "toward", "inside", "within",
-    "around", "along", "over", "off", "between",
+    "to",
+    "in",
+    "at",
+    "into",
+    "across",
+    "for",
+    "near",
+    "on",
+    "throughout",
+    "towards",
+    "toward",
+    "inside",
+    "within",
+    "around",
+    "along",
+    "over",
+    "off",
+    "between",
 ];
 
 /// A number as written: digits with thousands separators ("50,000",
@@ -75,7 +179,10 @@ pub fn parse_number(word: &str) -> Option<u64> {
     if w.is_empty() {
         return None;
     }
-    if w.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') && w.as_bytes()[0].is_ascii_digit() {
+    if w.bytes()
+        .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        && w.as_bytes()[0].is_ascii_digit()
+    {
         let groups: Vec<&str> = w.split([',', '.']).collect();
         let thousands = groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3);
         if thousands {
@@ -87,7 +194,10 @@ pub fn parse_number(word: &str) -> Option<u64> {
     if let Some(num) = lower.strip_suffix('k').and_then(|n| n.parse::<u64>().ok()) {
         return Some(num * 1000);
     }
-    NUMBER_WORDS.iter().find(|(n, _)| *n == lower).map(|(_, v)| *v)
+    NUMBER_WORDS
+        .iter()
+        .find(|(n, _)| *n == lower)
+        .map(|(_, v)| *v)
 }
 
 /// Words of `text[..end]`, last first, with their byte spans.
@@ -122,7 +232,11 @@ fn is_word_byte(b: u8) -> bool {
 
 /// The quantity before a unit at `start`, with the rule that read it.
 /// Returns (quantity, range low end, rule).
-pub fn quantity(g: &Gazetteer, text: &str, start: usize) -> (Option<u64>, Option<u64>, &'static str) {
+pub fn quantity(
+    g: &Gazetteer,
+    text: &str,
+    start: usize,
+) -> (Option<u64>, Option<u64>, &'static str) {
     let words = words_before(text, start);
     let mut seen_filler = 0;
     for (k, &(s, e)) in words.iter().enumerate() {
@@ -135,19 +249,19 @@ pub fn quantity(g: &Gazetteer, text: &str, start: usize) -> (Option<u64>, Option
         let head = w.strip_suffix("-strong").unwrap_or(&w);
         if let Some(mut n) = parse_number(head) {
             // "50 thousand", "two hundred"
-            if let Some(&(ps, pe)) = words.get(k + 1) {
-                if let Some(p) = parse_number(&text[ps..pe]) {
-                    if n >= 100 && p < n {
-                        n *= p;
-                    }
-                }
+            if let Some(&(ps, pe)) = words.get(k + 1)
+                && let Some(p) = parse_number(&text[ps..pe])
+                && n >= 100
+                && p < n
+            {
+                n *= p;
             }
             // "from four to six" / "four to six": the upper end, and the lower.
             let prev = |i: usize| words.get(i).map(|&(a, b)| text[a..b].to_lowercase());
-            if prev(k + 1).as_deref() == Some("to") {
-                if let Some(low) = prev(k + 2).as_deref().and_then(parse_number) {
-                    return (Some(n), Some(low), "range \"from X to Y\"");
-                }
+            if prev(k + 1).as_deref() == Some("to")
+                && let Some(low) = prev(k + 2).as_deref().and_then(parse_number)
+            {
+                return (Some(n), Some(low), "range \"from X to Y\"");
             }
             if (w == "a" || w == "an") && seen_filler == 0 && k == 0 {
                 return (Some(1), None, "article \"a\"");
@@ -192,7 +306,10 @@ fn preposition_before(text: &str, start: usize) -> Option<String> {
     let mut k = 0;
     while let Some(&(a, b)) = words.get(k) {
         let w = text[a..b].to_lowercase();
-        if matches!(w.as_str(), "the" | "its" | "their" | "his" | "her" | "our" | "a" | "an") {
+        if matches!(
+            w.as_str(),
+            "the" | "its" | "their" | "his" | "her" | "our" | "a" | "an"
+        ) {
             k += 1;
             continue;
         }
@@ -204,12 +321,73 @@ fn preposition_before(text: &str, start: usize) -> Option<String> {
         if !LOCATIVE.contains(&w.as_str()) {
             return None;
         }
-        if w == "to" && matches!(before.as_deref(), Some("closer" | "close" | "next" | "due" | "according" | "threat")) {
+        if w == "to"
+            && matches!(
+                before.as_deref(),
+                Some(
+                    "closer"
+                        | "close"
+                        | "closest"
+                        | "nearest"
+                        | "next"
+                        | "due"
+                        | "according"
+                        | "threat"
+                )
+            )
+        {
             return None;
         }
         return Some(w);
     }
     None
+}
+
+/// "near the Ukrainian borders" right after a unit (same clause): the
+/// country of the demonym.
+fn border_of(
+    g: &Gazetteer,
+    text: &str,
+    from: usize,
+    to: usize,
+    mentions: &[Resolved],
+) -> Option<PlaceIdx> {
+    let m = mentions
+        .iter()
+        .find(|m| m.demonym && m.start >= from && m.end <= to)?;
+    if text[from..m.start].contains([',', ';', '—', '('])
+        || preposition_before(text, m.start).is_none()
+    {
+        return None;
+    }
+    let next = text[m.end..]
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if !matches!(
+        next.as_str(),
+        "border" | "borders" | "frontier" | "frontiers"
+    ) {
+        return None;
+    }
+    g.country(&g.place(m.place).country)
+}
+
+/// Whether a place opens its sentence after a preposition ("In Poland, ...").
+fn fronted(text: &str, sentence_start: usize, place_start: usize) -> bool {
+    let lead: Vec<String> = text[sentence_start..place_start]
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    match lead.as_slice() {
+        [p] => LOCATIVE.contains(&p.as_str()),
+        [p, d] => LOCATIVE.contains(&p.as_str()) && matches!(d.as_str(), "the" | "all" | "both"),
+        _ => false,
+    }
 }
 
 /// Whether the words between two places make them one list ("Poland,
@@ -220,13 +398,15 @@ fn is_list_gap(gap: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    words.iter().all(|w| matches!(w.as_str(), "and" | "or" | "the" | "as" | "well"))
+    words
+        .iter()
+        .all(|w| matches!(w.as_str(), "and" | "or" | "the" | "as" | "well"))
         && !gap.contains([';', '.', ':'])
 }
 
 /// Status words by strength: when several come before a unit, a request
 /// outranks an announcement, which outranks a plan, and so on.
-fn strength(s: Status) -> u8 {
+pub fn strength(s: Status) -> u8 {
     match s {
         Status::Requested => 6,
         Status::Announced => 5,
@@ -245,7 +425,10 @@ fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) 
         if w == "NATO" || w == "NATO’s" || w == "Nato" {
             return Some("NATO".into());
         }
-        if let Some(m) = mentions.iter().find(|m| m.start >= s && m.end <= e + 3 && m.start < e) {
+        if let Some(m) = mentions
+            .iter()
+            .find(|m| m.start >= s && m.end <= e + 3 && m.start < e)
+        {
             let p = g.place(m.place);
             if m.demonym || p.kind == PlaceKind::Country {
                 return Some(p.country.clone()).filter(|c| !c.is_empty());
@@ -268,18 +451,34 @@ fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) 
 
 /// The sentence's subject: the first country (or a capital standing for it)
 /// before the unit that does not follow a preposition.
-fn subject(g: &Gazetteer, text: &str, sentence: (usize, usize), start: usize, mentions: &[Resolved]) -> Option<(usize, String)> {
-    mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !m.demonym && m.start >= sentence.0 && m.end <= start)
-        .find(|(_, m)| {
-            let p = g.place(m.place);
-            let prev = words_before(text, m.start).first().map(|&(a, b)| text[a..b].to_lowercase());
-            let after_prep = prev.as_deref().is_some_and(|w| LOCATIVE.contains(&w) || w == "from" || w == "of" || w == "with" || w == "by");
-            (p.kind == PlaceKind::Country || p.is_capital()) && !after_prep && !p.country.is_empty()
-        })
-        .map(|(i, m)| (i, g.place(m.place).country.clone()))
+fn subject(
+    g: &Gazetteer,
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    mentions: &[Resolved],
+) -> Option<(usize, String)> {
+    // Places listed after a preposition ("In Poland, Romania and ...")
+    // share it: none of them is a subject.
+    let mut in_phrase = false;
+    let mut prev_end: Option<usize> = None;
+    for (i, m) in mentions.iter().enumerate() {
+        if m.demonym || m.start < sentence.0 || m.end > start {
+            continue;
+        }
+        let after_prep = words_before(text, m.start).first().is_some_and(|&(a, b)| {
+            let w = text[a..b].to_lowercase();
+            LOCATIVE.contains(&w.as_str()) || matches!(w.as_str(), "from" | "of" | "with" | "by")
+        }) || preposition_before(text, m.start).is_some();
+        in_phrase =
+            after_prep || (in_phrase && prev_end.is_some_and(|e| is_list_gap(&text[e..m.start])));
+        prev_end = Some(m.end);
+        let p = g.place(m.place);
+        if !in_phrase && (p.kind == PlaceKind::Country || p.is_capital()) && !p.country.is_empty() {
+            return Some((i, p.country.clone()));
+        }
+    }
+    None
 }
 
 /// Forces reported in one sentence. `mentions` are the article's mentions
@@ -305,30 +504,69 @@ pub fn sentence_forces(
     let status_hits = lex.status.find(&lower);
     let mut out = Vec::new();
     for group in groups {
-        let (gs, ge) = (s0 + group.0, s0 + group.1);
+        let mut group = group;
         let head = group.2;
-        let kind = lex.forces.value(&head);
+        let mut kind = lex.forces.value(&head);
+        // "anti-missile systems", "anti -aircraft defence": air defence.
+        let lead = &body[..group.0];
+        if let Some(p) = ["anti-", "anti -", "anti- "]
+            .iter()
+            .find(|p| lead.to_ascii_lowercase().ends_with(*p))
+        {
+            group.0 -= p.len();
+            kind = ForceKind::AirDefence;
+        }
+        let (gs, ge) = (s0 + group.0, s0 + group.1);
         let unit = text[gs..ge].to_string();
         let before = &body[..group.0];
-        let prev_word = before.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
-        let next_word = body[group.1..].split_whitespace().next().unwrap_or_default().to_lowercase();
+        let prev_word = before
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        let next_word = body[group.1..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
         // "Air Force", "task force", "anti-ship", "force posture": names and
         // compounds, not forces.
         if before.ends_with('-')
             || (matches!(unit.to_lowercase().as_str(), "force" | "forces")
-                && matches!(next_word.as_str(), "posture" | "structure" | "protection" | "levels" | "majeure"))
+                && matches!(
+                    next_word.as_str(),
+                    "posture" | "structure" | "protection" | "levels" | "majeure"
+                ))
             || (matches!(unit.to_lowercase().as_str(), "force" | "forces")
-                && (prev_word.chars().next().is_some_and(char::is_uppercase) && !before.trim_end().ends_with(['.', ','])
-                    || matches!(prev_word.to_lowercase().as_str(), "task" | "armed" | "air" | "police" | "security")))
+                && (prev_word.chars().next().is_some_and(char::is_uppercase)
+                    && !before.trim_end().ends_with(['.', ','])
+                    || matches!(
+                        prev_word.to_lowercase().as_str(),
+                        "task" | "armed" | "air" | "police" | "security"
+                    )))
         {
             continue;
         }
-        let mut rules = vec![format!("kind {} from the term {:?}", kind.as_str(), lex.forces.terms[head.term].0)];
+        // A capitalised common word mid-sentence is part of a name
+        // ("Integrated Anti-aircraft Defense" conference), not a force.
+        let term = &lex.forces.terms[head.term].0;
+        let sentence_start = body[..group.0].trim().is_empty();
+        if !sentence_start
+            && unit.chars().next().is_some_and(char::is_uppercase)
+            && term.chars().next().is_some_and(char::is_lowercase)
+            && !unit.chars().take(3).all(|c| c.is_uppercase())
+        {
+            continue;
+        }
+        let mut rules = vec![format!("kind {} from the term {:?}", kind.as_str(), term)];
         let (quantity, low, qrule) = if kind == ForceKind::Headquarters {
             (None, None, "headquarters counted as one place")
         } else {
             match quantity(g, text, gs) {
-                (None, None, r) if r == "no number" => range_after(&body[group.1..]).map_or((None, None, r), |(hi, lo)| (Some(hi), Some(lo), "range \"from X to Y\" after the unit")),
+                (None, None, r) if r == "no number" => range_after(&body[group.1..])
+                    .map_or((None, None, r), |(hi, lo)| {
+                        (Some(hi), Some(lo), "range \"from X to Y\" after the unit")
+                    }),
                 q => q,
             }
         };
@@ -336,12 +574,20 @@ pub fn sentence_forces(
 
         // Actor.
         let subj = subject(g, text, sentence, gs, mentions);
-        let actor = if let Some(a) = actor_before(g, text, gs, mentions) {
+        let mut actor = if let Some(a) = actor_before(g, text, gs, mentions) {
             rules.push("actor: word before the unit".into());
             a
         } else if let Some((_, c)) = &subj {
             rules.push("actor: the sentence's subject".into());
             c.clone()
+        } else if let Some(c) = mentions
+            .iter()
+            .filter(|m| m.demonym && m.start >= s0 && m.end <= gs)
+            .map(|m| g.place(m.place))
+            .find(|p| p.kind == PlaceKind::Country)
+        {
+            rules.push("actor: a demonym earlier in the sentence".into());
+            c.country.clone()
         } else if body.contains("NATO") || lower.contains("alliance") || lower.contains("allied") {
             rules.push("actor: NATO named in the sentence".into());
             "NATO".to_string()
@@ -353,7 +599,9 @@ pub fn sentence_forces(
 
         // Origin: "from X".
         let origin = places.iter().find(|(_, m)| {
-            words_before(text, m.start).first().is_some_and(|&(a, b)| text[a..b].eq_ignore_ascii_case("from"))
+            words_before(text, m.start)
+                .first()
+                .is_some_and(|&(a, b)| text[a..b].eq_ignore_ascii_case("from"))
         });
         let origin_idx = origin.map(|(i, _)| *i);
         let usable = |i: usize, m: &Resolved| {
@@ -366,10 +614,38 @@ pub fn sentence_forces(
         let locative = |m: &Resolved| preposition_before(text, m.start).is_some();
         // A place after the unit counts only within its clause: no comma,
         // semicolon or dash between them.
-        let same_clause = |m: &Resolved| !text[ge..m.start].contains([',', ';', '—', '(', ')', ':']);
-        let after: Vec<&(usize, &Resolved)> =
-            places.iter().filter(|(i, m)| m.start >= ge && usable(*i, m) && same_clause(m)).collect();
-        let before_places: Vec<&(usize, &Resolved)> = places.iter().filter(|(i, m)| m.end <= gs && usable(*i, m)).collect();
+        let same_clause = |m: &Resolved| {
+            let gap = &text[ge..m.start];
+            if !gap.contains([',', ';', '—', '(', ')', ':']) {
+                return true;
+            }
+            // ", mainly in Poland": a comma and an adverb before the preposition.
+            let tail = gap.rsplit([',', ';']).next().unwrap_or_default();
+            !gap.contains([';', '—', '(', ')', ':'])
+                && gap.matches(',').count() == 1
+                && tail.split_whitespace().count() <= 3
+                && tail.split_whitespace().next().is_some_and(|w| {
+                    matches!(
+                        w,
+                        "mainly"
+                            | "mostly"
+                            | "primarily"
+                            | "chiefly"
+                            | "especially"
+                            | "notably"
+                            | "including"
+                            | "largely"
+                    )
+                })
+        };
+        let after: Vec<&(usize, &Resolved)> = places
+            .iter()
+            .filter(|(i, m)| m.start >= ge && usable(*i, m) && same_clause(m))
+            .collect();
+        let before_places: Vec<&(usize, &Resolved)> = places
+            .iter()
+            .filter(|(i, m)| m.end <= gs && usable(*i, m))
+            .collect();
         let mut targets: Vec<PlaceIdx> = Vec::new();
         let there = lower[group.1..]
             .split_whitespace()
@@ -378,13 +654,24 @@ pub fn sentence_forces(
         if there && (before_places.last().is_some() || previous_place.is_some()) {
             // "stationed there": the place just named, in this sentence or the one before.
             rules.push("place: \"there\", the place named just before".into());
-            targets.push(before_places.last().map_or_else(|| previous_place.unwrap_or_default(), |(_, m)| m.place));
+            targets.push(
+                before_places
+                    .last()
+                    .map_or_else(|| previous_place.unwrap_or_default(), |(_, m)| m.place),
+            );
+        } else if let Some(country) = border_of(g, text, ge, s1, mentions) {
+            // "near the Ukrainian borders": the country whose border it is.
+            rules.push("place: the country of \"near the X border\"".into());
+            targets.push(country);
         } else if let Some(first) = after.iter().find(|(_, m)| locative(m)) {
             rules.push("place: after a preposition following the unit".into());
             targets.push(first.1.place);
             // "to the Baltic Sea and Lithuania", "in Poland, Romania and the Baltic states"
             let mut end = first.1.end;
-            for (_, m) in after.iter().filter(|(_, m)| m.start > first.1.start) {
+            for (_, m) in places
+                .iter()
+                .filter(|(i, m)| m.start > first.1.start && usable(*i, m))
+            {
                 if is_list_gap(&text[end..m.start]) {
                     targets.push(m.place);
                     end = m.end;
@@ -392,7 +679,10 @@ pub fn sentence_forces(
                     break;
                 }
             }
-        } else if let Some((_, m)) = before_places.iter().find(|(_, m)| locative(m)) {
+        } else if let Some((_, m)) = before_places
+            .iter()
+            .find(|(_, m)| locative(m) && fronted(text, s0, m.start))
+        {
             // A fronted "In Poland, Romania and the Baltic states, ..." governs the clause.
             rules.push("place: after a preposition before the unit".into());
             targets.push(m.place);
@@ -416,24 +706,92 @@ pub fn sentence_forces(
 
         // Status: the strongest cue before the unit ("urge NATO to send" is a
         // request), else the nearest after it ("troops stationed in").
+        // Cues count within the unit's clause: after the last comma or
+        // semicolon before it (unless that leaves the unit alone in a list).
+        let clause_start = body[..group.0].rfind([',', ';', '—']).map_or(0, |i| i + 1);
+        let clause_start = if body[clause_start..group.0].trim().is_empty() {
+            0
+        } else {
+            clause_start
+        };
         let cue = status_hits
             .iter()
-            .filter(|h| h.end <= group.0)
+            .filter(|h| h.end <= group.0 && h.start >= clause_start)
             .max_by_key(|h| (strength(lex.status.value(h)), h.start))
             .or_else(|| status_hits.iter().find(|h| h.start >= group.1));
-        let status = cue.map_or(Status::Present, |h| lex.status.value(h));
+        let mut status = cue.map_or(Status::Present, |h| lex.status.value(h));
+        // An announcement covers everything it introduces: "Biden declared
+        // that the US will build ..., send ... and increase ...".
+        let announced = status_hits
+            .iter()
+            .find(|h| h.end <= group.0 && lex.status.value(h) == Status::Announced);
+        if let Some(h) = announced
+            .filter(|_| matches!(status, Status::Planned | Status::Deployed | Status::Present))
+        {
+            status = Status::Announced;
+            rules.push(format!(
+                "status announced: {:?} earlier in the sentence",
+                &body[h.start..h.end]
+            ));
+        }
         rules.push(match cue {
-            Some(h) => format!("status {} from {:?}", status.as_str(), &body[h.start..h.end]),
+            Some(h) => format!(
+                "status {} from {:?}",
+                status.as_str(),
+                &body[h.start..h.end]
+            ),
             None => "status present (no status word)".into(),
         });
         if targets.is_empty() {
             continue;
         }
-        // A withdrawal is from the place it leaves.
-        if status == Status::Withdrawn {
-            if let Some((_, m)) = origin {
-                targets = vec![m.place];
+        // "urge NATO to send", "called on NATO to deploy": a requested force
+        // belongs to the party asked.
+        if status == Status::Requested
+            && let Some(h) = cue
+        {
+            let after_cue = lower[h.end..].trim_start();
+            let after_cue = after_cue
+                .strip_prefix("on ")
+                .unwrap_or(after_cue)
+                .trim_start();
+            let after_cue = after_cue.strip_prefix("the ").unwrap_or(after_cue);
+            if after_cue.starts_with("nato") || after_cue.starts_with("alliance") {
+                actor = "NATO".into();
+                rules.push("actor: the party asked".into());
+            } else if let Some(m) = mentions
+                .iter()
+                .find(|m| !m.demonym && m.start >= s0 + h.end && m.start <= s0 + h.end + 8)
+            {
+                actor = g.place(m.place).country.clone();
+                rules.push("actor: the party asked".into());
             }
+        }
+        // "Poland has received reinforcements from NATO": the receiver is the
+        // place and the giver the owner.
+        if let Some(h) = cue {
+            let word = &lower[h.start..h.end];
+            if matches!(
+                word,
+                "received" | "receiving" | "hosts" | "hosting" | "welcomed"
+            ) && let Some(i) = subject_idx
+            {
+                targets = vec![mentions[i].place];
+                rules.push("place: the receiver (sentence subject)".into());
+                let from_nato = lower[group.1..].trim_start().starts_with("from nato");
+                actor = match origin {
+                    Some((_, m)) => g.place(m.place).country.clone(),
+                    None if from_nato => "NATO".into(),
+                    None => String::new(),
+                };
+                rules.push("actor: the giver (\"from X\")".into());
+            }
+        }
+        // A withdrawal is from the place it leaves.
+        if status == Status::Withdrawn
+            && let Some((_, m)) = origin
+        {
+            targets = vec![m.place];
         }
         for &place in &targets {
             out.push(Force {
@@ -461,7 +819,11 @@ pub fn sentence_forces(
                     end: ge,
                     sentence,
                     origin: None,
-                    rules: rules.iter().cloned().chain(["the lower end of the range is what is there now".to_string()]).collect(),
+                    rules: rules
+                        .iter()
+                        .cloned()
+                        .chain(["the lower end of the range is what is there now".to_string()])
+                        .collect(),
                 });
             }
         }
@@ -505,7 +867,23 @@ mod tests {
     #[test]
     fn adjacent_terms_join() {
         let body = "two squadrons of F-35 fighter jets";
-        let hits = vec![Hit { start: 4, end: 13, term: 0 }, Hit { start: 17, end: 21, term: 1 }, Hit { start: 22, end: 34, term: 2 }];
+        let hits = vec![
+            Hit {
+                start: 4,
+                end: 13,
+                term: 0,
+            },
+            Hit {
+                start: 17,
+                end: 21,
+                term: 1,
+            },
+            Hit {
+                start: 22,
+                end: 34,
+                term: 2,
+            },
+        ];
         let g = group_hits(body, &hits);
         assert_eq!(g.len(), 1);
         assert_eq!(&body[g[0].0..g[0].1], "squadrons of F-35 fighter jets");

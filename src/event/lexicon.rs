@@ -90,7 +90,11 @@ pub struct Hit {
 }
 
 impl<T: Copy> WordList<T> {
-    fn parse(file: &str, text: &str, value: impl Fn(&[&str]) -> Option<T>) -> Result<WordList<T>, LexiconError> {
+    fn parse(
+        file: &str,
+        text: &str,
+        value: impl Fn(&[&str]) -> Option<T>,
+    ) -> Result<WordList<T>, LexiconError> {
         let mut terms = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let l = line.trim();
@@ -104,7 +108,11 @@ impl<T: Copy> WordList<T> {
                 problem: format!("cannot read row {l:?}"),
             })?;
             if fields[0].is_empty() {
-                return Err(LexiconError { file: file.to_string(), line: n + 1, problem: "empty term".into() });
+                return Err(LexiconError {
+                    file: file.to_string(),
+                    line: n + 1,
+                    problem: "empty term".into(),
+                });
             }
             terms.push((fields[0].to_ascii_lowercase(), v));
         }
@@ -113,8 +121,17 @@ impl<T: Copy> WordList<T> {
         } else {
             let built = DoubleArrayAhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build_with_values(terms.iter().enumerate().map(|(i, (t, _))| (t.as_bytes(), i as u32)))
-                .map_err(|e| LexiconError { file: file.to_string(), line: 0, problem: format!("duplicate or bad terms: {e}") })?;
+                .build_with_values(
+                    terms
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (t, _))| (t.as_bytes(), i as u32)),
+                )
+                .map_err(|e| LexiconError {
+                    file: file.to_string(),
+                    line: 0,
+                    problem: format!("duplicate or bad terms: {e}"),
+                })?;
             Some(built)
         };
         Ok(WordList { automaton, terms })
@@ -129,8 +146,15 @@ impl<T: Copy> WordList<T> {
         let b = lower.as_bytes();
         let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
         a.leftmost_find_iter(b)
-            .filter(|m| !(m.start() > 0 && word(m.start() - 1)) && !word(m.end()))
-            .map(|m| Hit { start: m.start(), end: m.end(), term: m.value() as usize })
+            .filter(|m| {
+                let glued_left = m.start() > 0 && word(m.start() - 1);
+                !glued_left && !word(m.end())
+            })
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                term: m.value() as usize,
+            })
             .collect()
     }
 
@@ -168,6 +192,10 @@ impl Lexicon {
         let status = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| Status::parse(k)))?;
         let (f, t) = read("event_words.csv", EVENTS);
         let events = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| EventType::parse(k)))?;
-        Ok(Lexicon { forces, status, events })
+        Ok(Lexicon {
+            forces,
+            status,
+            events,
+        })
     }
 }

@@ -51,22 +51,66 @@ pub struct Event {
 pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArticle {
     let all = g.tag_with_demonyms(&article.text);
     let in_boilerplate = |r: &Resolved| {
-        article.sentences.iter().any(|s| s.boilerplate && r.start >= s.start && r.end <= s.end)
+        article
+            .sentences
+            .iter()
+            .any(|s| s.boilerplate && r.start >= s.start && r.end <= s.end)
     };
     let all: Vec<Resolved> = all.into_iter().filter(|r| !in_boilerplate(r)).collect();
     let mut forces = Vec::new();
     let mut previous_place = None;
     for s in article.sentences.iter().filter(|s| !s.boilerplate) {
-        let named = all.iter().any(|m| !m.demonym && m.start >= s.start && m.end <= s.end);
+        let named = all
+            .iter()
+            .any(|m| !m.demonym && m.start >= s.start && m.end <= s.end);
         if named || previous_place.is_some() {
-            forces.extend(forces::sentence_forces(g, lex, &article.text, (s.start, s.end), &all, previous_place));
+            forces.extend(forces::sentence_forces(
+                g,
+                lex,
+                &article.text,
+                (s.start, s.end),
+                &all,
+                previous_place,
+            ));
         }
-        if let Some(last) = all.iter().rev().find(|m| !m.demonym && m.start >= s.start && m.end <= s.end) {
+        if let Some(last) = all
+            .iter()
+            .rev()
+            .find(|m| !m.demonym && m.start >= s.start && m.end <= s.end)
+        {
             previous_place = Some(last.place);
         }
     }
+    // The same force told twice in one article ("two more F-35 squadrons to
+    // Britain" in the lead and again later) is one force: the first telling.
+    // The same force told twice in one article ("two more F-35 squadrons to
+    // Britain" in the lead and again later) is one force: the first telling,
+    // with the strongest status any telling gives.
+    let mut merged: Vec<Force> = Vec::new();
+    for f in forces {
+        match merged
+            .iter_mut()
+            .find(|m| (m.place, m.kind, m.quantity) == (f.place, f.kind, f.quantity))
+        {
+            Some(m)
+                if m.actor == f.actor
+                    && forces::strength(f.status) > forces::strength(m.status) =>
+            {
+                m.status = f.status;
+                m.rules
+                    .push(format!("status {} from a later telling", f.status.as_str()));
+            }
+            Some(_) => {}
+            None => merged.push(f),
+        }
+    }
+    let forces = merged;
     let mentions = all.into_iter().filter(|m| !m.demonym).collect();
-    TaggedArticle { article, mentions, forces }
+    TaggedArticle {
+        article,
+        mentions,
+        forces,
+    }
 }
 
 /// One summary per place named anywhere, ordered by place id.
@@ -74,12 +118,14 @@ pub fn summarise_places(g: &Gazetteer, tagged: &[TaggedArticle]) -> Vec<PlaceSum
     let mut by_place: BTreeMap<&str, PlaceSummary> = BTreeMap::new();
     for t in tagged {
         for m in &t.mentions {
-            let s = by_place.entry(&g.place(m.place).id).or_insert_with(|| PlaceSummary {
-                place: m.place,
-                mentions: 0,
-                articles: Vec::new(),
-                confidence: 0.0,
-            });
+            let s = by_place
+                .entry(&g.place(m.place).id)
+                .or_insert_with(|| PlaceSummary {
+                    place: m.place,
+                    mentions: 0,
+                    articles: Vec::new(),
+                    confidence: 0.0,
+                });
             s.mentions += 1;
             if !s.articles.contains(&t.article.id) {
                 s.articles.push(t.article.id.clone());
@@ -141,7 +187,10 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
 /// country; None for forces that are not on the move or whose origin is
 /// the place itself.
 pub fn origin(g: &Gazetteer, f: &Force) -> Option<PlaceIdx> {
-    if !matches!(f.status, Status::Deployed | Status::Announced | Status::Planned) {
+    if !matches!(
+        f.status,
+        Status::Deployed | Status::Announced | Status::Planned
+    ) {
         return None;
     }
     let o = f.origin.or_else(|| g.country(&f.actor))?;
