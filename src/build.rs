@@ -34,8 +34,8 @@ pub struct BuildReport {
 impl BuildReport {
     pub fn summary(&self) -> String {
         format!(
-            "{} articles, {} skipped, {} places",
-            self.articles, self.skipped, self.places
+            "{} articles, {} skipped, {} places, {} forces, {} events",
+            self.articles, self.skipped, self.places, self.forces, self.events
         )
     }
 }

@@ -160,7 +160,7 @@ def countries():
                 aliases.add(a)
         aliases.discard(c["name"]["common"])
         dem = c.get("demonyms", {}).get("eng", {})
-        demonyms = sorted({d for d in (dem.get("m"), dem.get("f")) if d})
+        demonyms = sorted({x.strip() for d in (dem.get("m"), dem.get("f")) if d for x in d.split(",") if x.strip()})
         borders = sorted(cca3[b] for b in c.get("borders", []) if b in cca3)
         lat, lon = c["latlng"]
         out.append((c["cca2"], c["name"]["common"], f"{lat:.4f}", f"{lon:.4f}",

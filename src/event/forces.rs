@@ -206,14 +206,14 @@ fn words_before(text: &str, end: usize) -> Vec<(usize, usize)> {
     let mut i = end;
     let b = text.as_bytes();
     while i > 0 {
-        while i > 0 && !is_word_byte(b[i - 1]) {
+        while i > 0 && !is_word_byte(b[i - 1]) && !in_number(b, i - 1) {
             if matches!(b[i - 1], b'.' | b';' | b'!' | b'?') {
                 return out;
             }
             i -= 1;
         }
         let e = i;
-        while i > 0 && is_word_byte(b[i - 1]) {
+        while i > 0 && (is_word_byte(b[i - 1]) || in_number(b, i - 1)) {
             i -= 1;
         }
         if e > i {
@@ -228,6 +228,14 @@ fn words_before(text: &str, end: usize) -> Vec<(usize, usize)> {
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b',' || b == b'-' || b >= 0x80
+}
+
+/// A full stop between digits ("1.500") belongs to the number.
+fn in_number(b: &[u8], i: usize) -> bool {
+    b[i] == b'.'
+        && i > 0
+        && b[i - 1].is_ascii_digit()
+        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
 }
 
 /// The quantity before a unit at `start`, with the rule that read it.
@@ -553,7 +561,7 @@ pub fn sentence_forces(
         let sentence_start = body[..group.0].trim().is_empty();
         if !sentence_start
             && unit.chars().next().is_some_and(char::is_uppercase)
-            && term.chars().next().is_some_and(char::is_lowercase)
+            && !lex.forces.capitalised[head.term]
             && !unit.chars().take(3).all(|c| c.is_uppercase())
         {
             continue;
@@ -596,6 +604,67 @@ pub fn sentence_forces(
             String::new()
         };
         let subject_idx = subj.map(|(i, _)| i);
+
+        // Status: the strongest cue before the unit ("urge NATO to send" is a
+        // request), else the nearest after it ("troops stationed in").
+        // Cues count within the unit's clause: after the last comma or
+        // semicolon before it (unless that leaves the unit alone in a list).
+        let clause_start = body[..group.0].rfind([',', ';', '—']).map_or(0, |i| i + 1);
+        let clause_start = if body[clause_start..group.0].trim().is_empty() {
+            0
+        } else {
+            clause_start
+        };
+        let cue = status_hits
+            .iter()
+            .filter(|h| h.end <= group.0 && h.start >= clause_start)
+            .max_by_key(|h| (strength(lex.status.value(h)), h.start))
+            .or_else(|| status_hits.iter().find(|h| h.start >= group.1));
+        let mut status = cue.map_or(Status::Present, |h| lex.status.value(h));
+        // An announcement covers everything it introduces: "Biden declared
+        // that the US will build ..., send ... and increase ...".
+        let announced = status_hits
+            .iter()
+            .find(|h| h.end <= group.0 && lex.status.value(h) == Status::Announced);
+        if let Some(h) = announced
+            .filter(|_| matches!(status, Status::Planned | Status::Deployed | Status::Present))
+        {
+            status = Status::Announced;
+            rules.push(format!(
+                "status announced: {:?} earlier in the sentence",
+                &body[h.start..h.end]
+            ));
+        }
+        rules.push(match cue {
+            Some(h) => format!(
+                "status {} from {:?}",
+                status.as_str(),
+                &body[h.start..h.end]
+            ),
+            None => "status present (no status word)".into(),
+        });
+        // "urge NATO to send", "called on NATO to deploy": a requested force
+        // belongs to the party asked.
+        if status == Status::Requested
+            && let Some(h) = cue
+        {
+            let after_cue = lower[h.end..].trim_start();
+            let after_cue = after_cue
+                .strip_prefix("on ")
+                .unwrap_or(after_cue)
+                .trim_start();
+            let after_cue = after_cue.strip_prefix("the ").unwrap_or(after_cue);
+            if after_cue.starts_with("nato") || after_cue.starts_with("alliance") {
+                actor = "NATO".into();
+                rules.push("actor: the party asked".into());
+            } else if let Some(m) = mentions
+                .iter()
+                .find(|m| !m.demonym && m.start >= s0 + h.end && m.start <= s0 + h.end + 8)
+            {
+                actor = g.place(m.place).country.clone();
+                rules.push("actor: the party asked".into());
+            }
+        }
 
         // Origin: "from X".
         let origin = places.iter().find(|(_, m)| {
@@ -704,69 +773,6 @@ pub fn sentence_forces(
         }
         targets.dedup();
 
-        // Status: the strongest cue before the unit ("urge NATO to send" is a
-        // request), else the nearest after it ("troops stationed in").
-        // Cues count within the unit's clause: after the last comma or
-        // semicolon before it (unless that leaves the unit alone in a list).
-        let clause_start = body[..group.0].rfind([',', ';', '—']).map_or(0, |i| i + 1);
-        let clause_start = if body[clause_start..group.0].trim().is_empty() {
-            0
-        } else {
-            clause_start
-        };
-        let cue = status_hits
-            .iter()
-            .filter(|h| h.end <= group.0 && h.start >= clause_start)
-            .max_by_key(|h| (strength(lex.status.value(h)), h.start))
-            .or_else(|| status_hits.iter().find(|h| h.start >= group.1));
-        let mut status = cue.map_or(Status::Present, |h| lex.status.value(h));
-        // An announcement covers everything it introduces: "Biden declared
-        // that the US will build ..., send ... and increase ...".
-        let announced = status_hits
-            .iter()
-            .find(|h| h.end <= group.0 && lex.status.value(h) == Status::Announced);
-        if let Some(h) = announced
-            .filter(|_| matches!(status, Status::Planned | Status::Deployed | Status::Present))
-        {
-            status = Status::Announced;
-            rules.push(format!(
-                "status announced: {:?} earlier in the sentence",
-                &body[h.start..h.end]
-            ));
-        }
-        rules.push(match cue {
-            Some(h) => format!(
-                "status {} from {:?}",
-                status.as_str(),
-                &body[h.start..h.end]
-            ),
-            None => "status present (no status word)".into(),
-        });
-        if targets.is_empty() {
-            continue;
-        }
-        // "urge NATO to send", "called on NATO to deploy": a requested force
-        // belongs to the party asked.
-        if status == Status::Requested
-            && let Some(h) = cue
-        {
-            let after_cue = lower[h.end..].trim_start();
-            let after_cue = after_cue
-                .strip_prefix("on ")
-                .unwrap_or(after_cue)
-                .trim_start();
-            let after_cue = after_cue.strip_prefix("the ").unwrap_or(after_cue);
-            if after_cue.starts_with("nato") || after_cue.starts_with("alliance") {
-                actor = "NATO".into();
-                rules.push("actor: the party asked".into());
-            } else if let Some(m) = mentions
-                .iter()
-                .find(|m| !m.demonym && m.start >= s0 + h.end && m.start <= s0 + h.end + 8)
-            {
-                actor = g.place(m.place).country.clone();
-                rules.push("actor: the party asked".into());
-            }
-        }
         // "Poland has received reinforcements from NATO": the receiver is the
         // place and the giver the owner.
         if let Some(h) = cue {
@@ -792,6 +798,9 @@ pub fn sentence_forces(
             && let Some((_, m)) = origin
         {
             targets = vec![m.place];
+        }
+        if targets.is_empty() {
+            continue;
         }
         for &place in &targets {
             out.push(Force {

@@ -78,7 +78,9 @@ pub struct LexiconError {
 /// One word list: the terms (lower-case) and what each means.
 pub struct WordList<T> {
     automaton: Option<DoubleArrayAhoCorasick<u32>>,
+    /// (lower-case term, value, the term as listed is capitalised: "Patriot").
     pub terms: Vec<(String, T)>,
+    pub capitalised: Vec<bool>,
 }
 
 /// A term found in a sentence: byte span and index into `terms`.
@@ -96,6 +98,7 @@ impl<T: Copy> WordList<T> {
         value: impl Fn(&[&str]) -> Option<T>,
     ) -> Result<WordList<T>, LexiconError> {
         let mut terms = Vec::new();
+        let mut capitalised = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let l = line.trim();
             if l.is_empty() || l.starts_with('#') || n == 0 {
@@ -114,6 +117,7 @@ impl<T: Copy> WordList<T> {
                     problem: "empty term".into(),
                 });
             }
+            capitalised.push(fields[0].starts_with(|c: char| c.is_uppercase()));
             terms.push((fields[0].to_ascii_lowercase(), v));
         }
         let automaton = if terms.is_empty() {
@@ -134,7 +138,11 @@ impl<T: Copy> WordList<T> {
                 })?;
             Some(built)
         };
-        Ok(WordList { automaton, terms })
+        Ok(WordList {
+            automaton,
+            terms,
+            capitalised,
+        })
     }
 
     /// Terms in `lower` (an ASCII-lower-cased text, same offsets as the

@@ -60,9 +60,8 @@ pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArti
     let mut forces = Vec::new();
     let mut previous_place = None;
     for s in article.sentences.iter().filter(|s| !s.boilerplate) {
-        let named = all
-            .iter()
-            .any(|m| !m.demonym && m.start >= s.start && m.end <= s.end);
+        // Demonyms count: "troops near the Finnish border" names Finland.
+        let named = all.iter().any(|m| m.start >= s.start && m.end <= s.end);
         if named || previous_place.is_some() {
             forces.extend(forces::sentence_forces(
                 g,
@@ -88,14 +87,10 @@ pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArti
     // with the strongest status any telling gives.
     let mut merged: Vec<Force> = Vec::new();
     for f in forces {
-        match merged
-            .iter_mut()
-            .find(|m| (m.place, m.kind, m.quantity) == (f.place, f.kind, f.quantity))
-        {
-            Some(m)
-                if m.actor == f.actor
-                    && forces::strength(f.status) > forces::strength(m.status) =>
-            {
+        match merged.iter_mut().find(|m| {
+            (m.place, m.kind, m.quantity, &m.actor) == (f.place, f.kind, f.quantity, &f.actor)
+        }) {
+            Some(m) if forces::strength(f.status) > forces::strength(m.status) => {
                 m.status = f.status;
                 m.rules
                     .push(format!("status {} from a later telling", f.status.as_str()));

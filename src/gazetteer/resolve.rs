@@ -531,7 +531,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         };
         let needs_evidence = (single && amb.word && !states)
             || (single && amb.person() && !major)
-            || (single && amb.any() && !states && c.sentence_start && !locative)
+            || (single && amb.any() && !states && !major && c.sentence_start && !locative)
             || p.kind == PlaceKind::Village;
         if needs_evidence && !evidence {
             continue;
