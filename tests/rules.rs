@@ -128,3 +128,11 @@ fn confidence_is_in_range() {
         assert!((0.0..=1.0).contains(&r.confidence));
     }
 }
+
+#[test]
+fn names_with_accents_keep_char_boundaries() {
+    // A multi-byte letter in the first four bytes of a name ("Prešov", "Gabès").
+    let t = tags("Troops moved from Prešov to Gabès and on to Łódź.");
+    assert!(t.iter().any(|(s, _)| s == "Prešov"), "{t:?}");
+    assert!(t.iter().any(|(s, _)| s == "Łódź"), "{t:?}");
+}

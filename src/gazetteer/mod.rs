@@ -465,7 +465,9 @@ impl Gazetteer {
         // the sea, not the alias "the Baltic" followed by "Sea".
         let weight = |m: &Mention| {
             let span = &text[m.start..m.end];
-            let the = span.len() > 4 && span[..4].eq_ignore_ascii_case("the ");
+            let the = span
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("the "));
             m.end - m.start - if the { 4 } else { 0 }
         };
         found.sort_by_key(|m| (std::cmp::Reverse(weight(m)), m.start));
