@@ -65,7 +65,13 @@ impl Boilerplate {
 
     pub fn is_boilerplate(&self, line: &str) -> bool {
         let l = line.trim().to_lowercase();
+        // Bullets and icons before share buttons ("• Live").
+        let l = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '[');
         let l = l.trim_end_matches(['.', '!']);
+        // A breadcrumb ("News > U.S."): a short line of items split by ">".
+        if l.contains('>') && l.split_whitespace().count() <= 6 {
+            return true;
+        }
         !l.is_empty()
             && (self.exact.iter().any(|e| e == l)
                 || self.prefixes.iter().any(|p| l.starts_with(p.as_str())))
@@ -229,8 +235,8 @@ pub fn make_article(
     // A date in the article's first lines: a dateline or "Published ...".
     let date = date.or_else(|| {
         text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(6)
+            .filter(|l| !l.trim().is_empty() && !boilerplate.is_boilerplate(l))
+            .take(12)
             .find_map(date::find_date)
     });
     Article {
