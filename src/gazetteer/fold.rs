@@ -16,6 +16,8 @@ pub struct Folded {
 
 const SOFT: u8 = b' ';
 const HARD: u8 = b'|';
+/// No separator owed (`Folded::capitalised`).
+const NONE: u8 = 0;
 
 impl Folded {
     /// Folds `original`, starting the folded text with a soft separator so that
@@ -36,49 +38,72 @@ impl Folded {
     /// text (`case_fits`), so nothing is lost, and the automaton reads a
     /// fraction of the text.
     pub fn capitalised(original: &str) -> Folded {
-        let mut f = Folded {
-            text: String::with_capacity(original.len() / 3 + 8),
-            origin: Vec::with_capacity(original.len() / 3 + 8),
-        };
-        f.push_sep(SOFT, 0);
         let bytes = original.as_bytes();
+        let mut f = Folded {
+            text: String::with_capacity(bytes.len() / 2 + 8),
+            origin: Vec::with_capacity(bytes.len() / 2 + 8),
+        };
+        // The separator owed before the next folded word, and where its run
+        // began; written only when a word follows, so skipped text costs
+        // nothing but the scan.
+        let mut pending = SOFT;
+        let mut pending_at = 0;
         // The previous word was capitalised and only spaces came since: a
         // lower-case word may still belong to its name ("Baltic states").
         let mut after_capital = false;
         let mut at = 0;
         while at < bytes.len() {
             let b = bytes[at];
-            let c = if b.is_ascii() {
-                b as char
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
             } else {
-                original[at..].chars().next().unwrap_or(' ')
+                let c = original[at..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
             };
-            if !(c.is_alphanumeric() || is_combining(c)) {
+            let word_char = if b < 0x80 {
+                b.is_ascii_alphanumeric()
+            } else {
+                c.is_alphanumeric() || is_combining(c)
+            };
+            if !word_char {
                 let sep = separator(c);
-                f.push_sep(sep, at);
+                if pending == NONE {
+                    pending_at = at;
+                }
+                if pending != HARD {
+                    pending = sep;
+                }
                 after_capital &= sep == SOFT;
-                at += c.len_utf8();
+                at += len;
                 continue;
             }
-            let mut end = at;
-            let mut ascii = true;
+            let mut end = at + len;
+            let mut ascii = b < 0x80;
             while end < bytes.len() {
-                if bytes[end].is_ascii_alphanumeric() {
+                let e = bytes[end];
+                if e.is_ascii_alphanumeric() {
                     end += 1;
-                    continue;
-                }
-                if bytes[end].is_ascii() {
+                } else if e < 0x80 {
                     break;
-                }
-                ascii = false;
-                match original[end..].chars().next() {
-                    Some(ch) if ch.is_alphanumeric() || is_combining(ch) => end += ch.len_utf8(),
-                    _ => break,
+                } else {
+                    match original[end..].chars().next() {
+                        Some(ch) if ch.is_alphanumeric() || is_combining(ch) => {
+                            ascii = false;
+                            end += ch.len_utf8();
+                        }
+                        _ => break,
+                    }
                 }
             }
             let word = &original[at..end];
             let capital = c.is_uppercase() || c.is_numeric();
             if capital || after_capital || is_connector(word) {
+                match pending {
+                    SOFT => f.push_word_byte(SOFT, pending_at),
+                    HARD => f.push_hard(pending_at),
+                    _ => {}
+                }
+                pending = NONE;
                 if ascii {
                     // Plain ASCII word, most of the text: copy it lower-cased.
                     f.text
@@ -88,10 +113,18 @@ impl Folded {
                     fold_chars(word, at, &mut f);
                 }
             } else {
-                f.push_sep(HARD, at);
+                if pending == NONE {
+                    pending_at = at;
+                }
+                pending = HARD;
             }
             after_capital = capital;
             at = end;
+        }
+        match pending {
+            SOFT => f.push_word_byte(SOFT, pending_at),
+            HARD => f.push_hard(pending_at),
+            _ => {}
         }
         f
     }
