@@ -568,6 +568,7 @@ fn cores(places: &[Place]) -> Vec<PlaceCore> {
                 admin1,
                 kind: p.kind,
                 is_admin1: p.feature == "ADM1",
+                prior: resolve::prior(p),
             }
         })
         .collect()

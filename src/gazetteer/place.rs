@@ -102,6 +102,8 @@ pub struct PlaceCore {
     pub kind: PlaceKind,
     /// A first-level division entry itself (not a place inside one).
     pub is_admin1: bool,
+    /// `resolve::prior` of the place, computed once at load.
+    pub prior: f64,
 }
 
 impl PlaceCore {

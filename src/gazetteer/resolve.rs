@@ -265,52 +265,57 @@ fn reasons(rules: u8) -> impl Iterator<Item = &'static str> {
         .map(|(_, r)| r.1)
 }
 
-/// The article's other places, summarised once per round (and per name
-/// left out) so that each candidate is checked with a few lookups.
+/// The article's anchor places, summarised once per round; every fact
+/// carries the name (automaton pattern) it came from, so that a mention is
+/// never supported by its own name.
 #[derive(Debug, Default)]
 struct Neighbourhood {
-    /// Countries of any other place.
-    countries: Vec<u16>,
+    /// Countries of any anchor.
+    countries: Vec<(u16, u32)>,
     /// Countries named as such.
-    named: Vec<u16>,
-    /// Countries holding another place that is not itself a country.
-    holding: Vec<u16>,
-    /// Divisions holding another place, and division entries named.
-    admin1_of_places: Vec<u32>,
-    admin1_named: Vec<u32>,
-    /// Points of other settlements, bases and divisions.
-    points: Vec<(f64, f64)>,
+    named: Vec<(u16, u32)>,
+    /// Countries holding an anchor that is not itself a country.
+    holding: Vec<(u16, u32)>,
+    /// Divisions holding an anchor, and division entries named.
+    admin1_of_places: Vec<(u32, u32)>,
+    admin1_named: Vec<(u32, u32)>,
+    /// Points of anchor settlements, bases and divisions.
+    points: Vec<(f64, f64, u32)>,
+}
+
+fn holds<T: PartialEq + Copy>(facts: &[(T, u32)], value: T, own: u32) -> bool {
+    facts.iter().any(|&(v, k)| v == value && k != own)
 }
 
 impl Neighbourhood {
-    fn new(g: &Gazetteer, others: impl Iterator<Item = PlaceIdx>) -> Neighbourhood {
+    fn new(g: &Gazetteer, anchors: &[(u32, PlaceIdx)]) -> Neighbourhood {
         let mut n = Neighbourhood::default();
-        for o in others {
+        for &(k, o) in anchors {
             let o = g.core(o);
             if o.country != 0 {
-                n.countries.push(o.country);
+                n.countries.push((o.country, k));
                 if o.kind == PlaceKind::Country {
-                    n.named.push(o.country);
+                    n.named.push((o.country, k));
                 } else {
-                    n.holding.push(o.country);
+                    n.holding.push((o.country, k));
                 }
             }
             if o.admin1 != 0 {
                 if o.is_admin1 {
-                    n.admin1_named.push(o.admin1);
+                    n.admin1_named.push((o.admin1, k));
                 } else {
-                    n.admin1_of_places.push(o.admin1);
+                    n.admin1_of_places.push((o.admin1, k));
                 }
             }
             if o.is_local() || o.is_admin1 {
-                n.points.push((o.lat, o.lon));
+                n.points.push((o.lat, o.lon, k));
             }
         }
         n
     }
 
-    /// Which context rules hold for `p`.
-    fn rules(&self, g: &Gazetteer, p: &PlaceCore, qualifier: Option<PlaceIdx>) -> u8 {
+    /// Which context rules hold for `p`, a candidate of a mention of name `own`.
+    fn rules(&self, g: &Gazetteer, p: &PlaceCore, own: u32, qualifier: Option<PlaceIdx>) -> u8 {
         let mut rules = 0u8;
         if let Some(q) = qualifier {
             let q = g.core(q);
@@ -324,12 +329,12 @@ impl Neighbourhood {
             }
         }
         let is_country = p.kind == PlaceKind::Country;
-        if p.country != 0 && self.countries.contains(&p.country) {
+        if p.country != 0 && holds(&self.countries, p.country, own) {
             rules |= SAME_COUNTRY;
-            if !is_country && self.named.contains(&p.country) {
+            if !is_country && holds(&self.named, p.country, own) {
                 rules |= NAMED_COUNTRY;
             }
-            if is_country && self.holding.contains(&p.country) {
+            if is_country && holds(&self.holding, p.country, own) {
                 rules |= CONTAINS;
             }
         }
@@ -339,20 +344,25 @@ impl Neighbourhood {
             } else {
                 &self.admin1_named
             };
-            if other_side.contains(&p.admin1) {
+            if holds(other_side, p.admin1, own) {
                 rules |= SAME_ADMIN1;
             }
         }
         // 250 km is under 2.3 degrees of latitude: skip the trigonometry
         // for places plainly farther apart.
         if p.is_local()
-            && self.points.iter().any(|&(lat, lon)| {
-                (p.lat - lat).abs() < 2.3 && distance_km(p.lat, p.lon, lat, lon) < 250.0
+            && self.points.iter().any(|&(lat, lon, k)| {
+                k != own && (p.lat - lat).abs() < 2.3 && distance_km(p.lat, p.lon, lat, lon) < 250.0
             })
         {
             rules |= NEAR;
         }
-        if is_country && self.named.iter().any(|&o| g.neighbours(p.country, o)) {
+        if is_country
+            && self
+                .named
+                .iter()
+                .any(|&(o, k)| k != own && g.neighbours(p.country, o))
+        {
             rules |= BORDERING;
         }
         rules
@@ -388,7 +398,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
     // Priors once per candidate; the rounds below only add context.
     let priors: Vec<Vec<f64>> = mentions
         .iter()
-        .map(|m| m.candidates.iter().map(|&c| prior(g.place(c))).collect())
+        .map(|m| m.candidates.iter().map(|&c| g.core(c).prior).collect())
         .collect();
     let mut choice: Vec<(PlaceIdx, f64)> = mentions
         .iter()
@@ -419,32 +429,20 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         anchors.sort_unstable();
         anchors.dedup();
         // One summary per name left out (a name never supports itself).
-        let mut hoods: Vec<(u32, Neighbourhood)> = Vec::new();
+        let hood = Neighbourhood::new(g, &anchors);
         for (i, m) in mentions.iter().enumerate() {
             // A mention with one candidate cannot change its choice: its
             // context is only needed once, in the last round.
             if !keep[i] || (m.candidates.len() == 1 && round + 1 < ROUNDS) {
                 continue;
             }
-            let h = match hoods.iter().position(|(k, _)| *k == m.pattern) {
-                Some(h) => h,
-                None => {
-                    let others = anchors
-                        .iter()
-                        .filter(|(k, _)| *k != m.pattern)
-                        .map(|(_, p)| *p);
-                    hoods.push((m.pattern, Neighbourhood::new(g, others)));
-                    hoods.len() - 1
-                }
-            };
-            let hood = &hoods[h].1;
             let qualifier = cues[i]
                 .qualifier
                 .filter(|q| keep[*q])
                 .map(|q| snapshot[q].0);
             scored.clear();
             scored.extend(m.candidates.iter().zip(&priors[i]).map(|(&c, &p)| {
-                let r = hood.rules(g, g.core(c), qualifier);
+                let r = hood.rules(g, g.core(c), m.pattern, qualifier);
                 (c, p + weight(r), r)
             }));
             let Some(&best) = scored
