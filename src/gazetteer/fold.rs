@@ -37,7 +37,7 @@ impl Folded {
     /// other word becomes a hard separator. Names must be capitalised in the
     /// text (`case_fits`), so nothing is lost, and the automaton reads a
     /// fraction of the text.
-    pub fn capitalised(original: &str) -> Folded {
+    pub fn capitalised(original: &str, starts_name: impl Fn(&[u8]) -> bool) -> Folded {
         let bytes = original.as_bytes();
         let mut f = Folded {
             text: String::with_capacity(bytes.len() / 2 + 8),
@@ -51,6 +51,11 @@ impl Folded {
         // The previous word was capitalised and only spaces came since: a
         // lower-case word may still belong to its name ("Baltic states").
         let mut after_capital = false;
+        // The previous word was folded and at most two separator characters
+        // came since: this word may continue its name ("U.S.", "Bay of Biscay").
+        let mut prev_folded = false;
+        let mut gap = 0usize;
+        let mut lower = [0u8; 48];
         let mut at = 0;
         while at < bytes.len() {
             let b = bytes[at];
@@ -74,6 +79,7 @@ impl Folded {
                     pending = sep;
                 }
                 after_capital &= sep == SOFT;
+                gap += 1;
                 at += len;
                 continue;
             }
@@ -97,7 +103,30 @@ impl Folded {
             }
             let word = &original[at..end];
             let capital = c.is_uppercase() || c.is_numeric();
-            if capital || after_capital || is_connector(word) {
+            let continues = prev_folded && gap <= 2;
+            // Only words that start some name are worth the automaton's time;
+            // non-ASCII words are always kept (their folding is not a copy).
+            let starts = |w: &str, lower: &mut [u8; 48]| {
+                !ascii || w.len() > lower.len() || {
+                    let l = &mut lower[..w.len()];
+                    l.copy_from_slice(w.as_bytes());
+                    l.make_ascii_lowercase();
+                    starts_name(l)
+                }
+            };
+            let next_capital = || {
+                original[end..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with(|ch: char| ch.is_uppercase())
+            };
+            let fold = if capital {
+                continues || starts(word, &mut lower)
+            } else if is_connector(word) {
+                continues || (next_capital() && starts(word, &mut lower))
+            } else {
+                continues && after_capital
+            };
+            if fold {
                 match pending {
                     SOFT => f.push_word_byte(SOFT, pending_at),
                     HARD => f.push_hard(pending_at),
@@ -119,6 +148,8 @@ impl Folded {
                 pending = HARD;
             }
             after_capital = capital;
+            prev_folded = fold;
+            gap = 0;
             at = end;
         }
         match pending {
@@ -313,7 +344,7 @@ mod tests {
     #[test]
     fn only_capitalised_words_and_connectors_are_folded() {
         let text = "troops went to the Bay of Biscay and Rota. Baltic states agreed";
-        let f = Folded::capitalised(text);
+        let f = Folded::capitalised(text, |_| true);
         assert_eq!(f.text, "| the bay of biscay and rota| baltic states| ");
         let at = f.text.find("rota").unwrap();
         assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");

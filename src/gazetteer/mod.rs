@@ -91,6 +91,8 @@ pub struct Gazetteer {
     patterns: PatternEntries,
     pattern_keys: Vec<String>,
     by_key: HashMap<String, usize>,
+    /// Hashes of the first word of every name: other words never start a match.
+    first_words: HashSet<u64>,
     automaton: DoubleArrayAhoCorasick<u32>,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
@@ -260,6 +262,10 @@ impl Gazetteer {
                 index
             }
         };
+        let first_words = pattern_keys
+            .iter()
+            .map(|k| word_hash(k.split([' ', '|']).next().unwrap_or_default().as_bytes()))
+            .collect();
         let by_key = pattern_keys
             .iter()
             .enumerate()
@@ -271,6 +277,7 @@ impl Gazetteer {
             patterns,
             pattern_keys,
             by_key,
+            first_words,
             automaton,
             countries: country_idx,
             admin1: admin1_idx,
@@ -387,7 +394,7 @@ impl Gazetteer {
     /// Every name occurrence in `text` on word boundaries, longest first, with
     /// the places whose written form it fits (case rules below).
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let folded = Folded::capitalised(text);
+        let folded = Folded::capitalised(text, |w| self.first_words.contains(&word_hash(w)));
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
@@ -572,6 +579,14 @@ fn cores(places: &[Place]) -> Vec<PlaceCore> {
             }
         })
         .collect()
+}
+
+/// The hash of a folded word, for `first_words`.
+fn word_hash(w: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(w);
+    h.finish()
 }
 
 /// What the name index depends on: every name of every place, in order,
