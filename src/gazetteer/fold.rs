@@ -201,6 +201,9 @@ impl Folded {
 }
 
 fn separator(c: char) -> u8 {
+    if c == ' ' {
+        return SOFT;
+    }
     match c {
         c if c.is_whitespace() => SOFT,
         '-' | '\'' | '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{00AD}' | '_' => SOFT,
@@ -211,36 +214,37 @@ fn separator(c: char) -> u8 {
 /// Lower-case words that may stand inside a place name ("Bay of Biscay",
 /// "Rio de Janeiro", "the States").
 fn is_connector(word: &str) -> bool {
-    matches!(
-        word,
-        "of" | "the"
-            | "and"
-            | "de"
-            | "la"
-            | "le"
-            | "les"
-            | "du"
-            | "des"
-            | "del"
-            | "da"
-            | "do"
-            | "dos"
-            | "di"
-            | "von"
-            | "van"
-            | "der"
-            | "den"
-            | "upon"
-            | "on"
-            | "al"
-            | "el"
-            | "y"
-            | "en"
-            | "sur"
-            | "am"
-            | "an"
-            | "im"
-    )
+    (1..=4).contains(&word.len())
+        && matches!(
+            word,
+            "of" | "the"
+                | "and"
+                | "de"
+                | "la"
+                | "le"
+                | "les"
+                | "du"
+                | "des"
+                | "del"
+                | "da"
+                | "do"
+                | "dos"
+                | "di"
+                | "von"
+                | "van"
+                | "der"
+                | "den"
+                | "upon"
+                | "on"
+                | "al"
+                | "el"
+                | "y"
+                | "en"
+                | "sur"
+                | "am"
+                | "an"
+                | "im"
+        )
 }
 
 fn fold_into(original: &str, out: &mut Folded) {
