@@ -609,7 +609,9 @@ pub fn sentence_forces(
         // request), else the nearest after it ("troops stationed in").
         // Cues count within the unit's clause: after the last comma or
         // semicolon before it (unless that leaves the unit alone in a list).
-        let clause_start = body[..group.0].rfind([',', ';', '—']).map_or(0, |i| i + 1);
+        let clause_start = body[..group.0].rfind([',', ';', '—']).map_or(0, |i| {
+            i + body[i..].chars().next().map_or(1, char::len_utf8)
+        });
         let clause_start = if body[clause_start..group.0].trim().is_empty() {
             0
         } else {
