@@ -254,7 +254,7 @@ impl Gazetteer {
         } = match cached {
             Some(index) => index,
             None => {
-                let index = index(&places, &demonym_of);
+                let index = index(&places, &demonym_of)?;
                 if let Some(d) = &config.cache_dir {
                     // A cache that cannot be written only costs time next run.
                     let _ = cache::write(&cache::path(d, hash), hash, &index);
@@ -504,7 +504,10 @@ impl Gazetteer {
 
 /// Builds the automaton over every folded name, each as " key" so that
 /// matches can only start at a word start.
-fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> cache::NameIndex {
+fn index(
+    places: &[Place],
+    demonyms: &[(String, PlaceIdx)],
+) -> Result<cache::NameIndex, GazetteerError> {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
         .par_iter()
@@ -546,13 +549,20 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> cache::NameIndex 
         .iter()
         .enumerate()
         .map(|(i, k)| (format!(" {k}"), i as u32));
-    let automaton = DoubleArrayAhoCorasick::with_values(needles)
-        .unwrap_or_else(|e| panic!("automaton over {} names cannot be built: {e}", keys.len()));
-    cache::NameIndex {
+    let automaton =
+        DoubleArrayAhoCorasick::with_values(needles).map_err(|e| GazetteerError::Shape {
+            file: PathBuf::from("<gazetteer>"),
+            line: 0,
+            problem: format!(
+                "the automaton over {} names cannot be built: {e}",
+                keys.len()
+            ),
+        })?;
+    Ok(cache::NameIndex {
         patterns,
         keys,
         automaton,
-    }
+    })
 }
 
 fn cores(places: &[Place]) -> Vec<PlaceCore> {

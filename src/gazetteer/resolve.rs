@@ -468,6 +468,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
             out.push(Resolved {
                 start: m.start,
                 end: m.end,
+                // A demonym mention always has exactly its one place (`Gazetteer::find`).
                 place: m.candidates[0],
                 confidence: 0.9,
                 why: Why {
