@@ -28,6 +28,8 @@ pub struct BuildReport {
     pub places: usize,
     pub forces: usize,
     pub events: usize,
+    /// One line per article: id, places, forces (for --verbose).
+    pub per_article: Vec<String>,
     pub diagnostics: Diagnostics,
 }
 
@@ -67,12 +69,28 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     std::fs::create_dir_all(&config.out)
         .with_context(|| format!("{}: cannot create output folder", config.out.display()))?;
     let mut diagnostics = Diagnostics::default();
+    let (_lock, note) = export::lock::OutputLock::acquire(&config.out)?;
+    if let Some(note) = note {
+        diagnostics.warn(&config.out, note);
+    }
     let dir = config.gazetteer.dir.as_deref().filter(|d| d.is_dir());
     let lexicon = Lexicon::load(dir).context("loading the force word lists")?;
     let boilerplate = article::Boilerplate::load(dir);
     let articles = article::read_articles(&config.articles, &boilerplate, &mut diagnostics);
     let n = articles.len();
     let tagged = tag_all(gazetteer, &lexicon, articles);
+    let per_article = tagged
+        .iter()
+        .map(|t| {
+            format!(
+                "{}: {} place mention(s), {} force(s), date {}",
+                t.article.id,
+                t.mentions.len(),
+                t.forces.len(),
+                t.article.date.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
     let places = event::summarise_places(gazetteer, &tagged);
     let events = event::events(gazetteer, &lexicon, &tagged);
     let layers = [
@@ -99,6 +117,7 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
         places: places.len(),
         forces,
         events: events.len(),
+        per_article,
         diagnostics,
     })
 }

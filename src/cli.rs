@@ -52,9 +52,15 @@ pub struct BuildArgs {
     /// Output folder for the layers.
     #[arg(long, default_value = "output", value_name = "DIR")]
     pub out: PathBuf,
-    /// Exit non-zero when any article was skipped.
+    /// Exit non-zero (1) when there was any warning or skipped input.
     #[arg(long)]
     pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print, per article, what was read from it.
+    #[arg(long, short)]
+    pub verbose: bool,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
 }

@@ -45,10 +45,20 @@ impl Diagnostics {
         self.warnings.iter().filter(|w| w.skipped).count()
     }
 
-    /// Prints every warning to stderr, once, in input order.
+    /// Prints every warning to stderr once, grouped: skipped inputs first,
+    /// then other warnings, each group in input order, then a count.
     pub fn print(&self) {
-        for w in &self.warnings {
-            eprintln!("{w}");
+        for skipped in [true, false] {
+            for w in self.warnings.iter().filter(|w| w.skipped == skipped) {
+                eprintln!("{w}");
+            }
+        }
+        if !self.warnings.is_empty() {
+            eprintln!(
+                "{} warning(s), {} input(s) skipped",
+                self.warnings.len(),
+                self.skipped()
+            );
         }
     }
 }

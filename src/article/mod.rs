@@ -89,14 +89,30 @@ pub fn article_files(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<PathBuf> 
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => match fs::read_dir(path) {
                 Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                                ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                            })
-                        })
-                        .collect();
+                    let mut found: Vec<PathBuf> = Vec::new();
+                    let mut listed: Vec<PathBuf> =
+                        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                    listed.sort();
+                    for p in listed {
+                        let article = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                            ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                        });
+                        let hidden = p
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'));
+                        if article {
+                            found.push(p);
+                        } else if !hidden {
+                            // Nothing the user gave is dropped silently.
+                            let what = if p.is_dir() {
+                                "a folder (folders are not read recursively)"
+                            } else {
+                                "not an article file (.txt, .text, .md, .json, .jsonl)"
+                            };
+                            diag.warn(&p, format!("ignored: {what}"));
+                        }
+                    }
                     found.sort();
                     files.extend(found);
                 }
@@ -111,28 +127,48 @@ pub fn article_files(paths: &[PathBuf], diag: &mut Diagnostics) -> Vec<PathBuf> 
     files
 }
 
-/// Reads a file as text; invalid UTF-8 is decoded lossily with a warning.
+/// Decodes an article's bytes: UTF-8 (a BOM is dropped), else Windows-1252
+/// (the usual encoding of scraped Western pages; a superset of Latin-1)
+/// with a warning. Binary files (NUL bytes or many control characters in
+/// the first 8 KB) are None.
+pub fn decode(bytes: &[u8], path: &Path, diag: &mut Diagnostics) -> Option<String> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+        .count();
+    if head.contains(&0) || control * 10 > head.len().max(1) {
+        diag.skip(
+            path,
+            "binary file (NUL or control bytes), not an article".to_string(),
+        );
+        return None;
+    }
+    let (text, _) = encoding_rs::UTF_8.decode_with_bom_removal(bytes);
+    if std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)).is_ok() {
+        return Some(text.into_owned());
+    }
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    diag.warn(
+        path,
+        format!("not valid UTF-8 (first bad byte at offset {at}); decoded as Windows-1252"),
+    );
+    Some(text.into_owned())
+}
+
+/// Reads a file as text (see `decode`); unreadable and binary files are
+/// skipped with a warning.
 fn read_text(path: &Path, diag: &mut Diagnostics) -> Option<String> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+    match fs::read(path) {
+        Ok(b) => decode(&b, path, diag),
         Err(e) => {
             diag.skip(path, format!("cannot read: {e}"));
-            return None;
+            None
         }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            diag.warn(path, format!("not valid UTF-8 (first bad byte at offset {at}); decoded with replacement characters"));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
-    Some(
-        text.strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text),
-    )
+    }
 }
 
 fn stem(path: &Path) -> String {

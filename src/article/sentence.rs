@@ -16,44 +16,42 @@ const ABBREVIATIONS: &[&str] = &[
     "prof", "capt", "adm", "maj", "sgt", "approx", "est",
 ];
 
-/// Splits `text[start..end]` (one line) into sentences.
+/// Splits `text[start..end]` (one line) into sentences. Linear in the line,
+/// with no per-character allocation, so a 50 MB line is fine.
 fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
     let line = &text[start..end];
     let mut s = 0;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        if !matches!(c, '.' | '!' | '?') {
+    for (i, c) in line.char_indices() {
+        if !matches!(c, '.' | '!' | '?') || i < s {
             continue;
         }
-        // The next non-quote character must be a space, then a capital, digit or quote.
-        let mut j = k + 1;
-        while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')') {
-            j += 1;
-        }
-        if j >= chars.len() || !chars[j].1.is_whitespace() {
+        // Closing quotes or brackets may follow; then a space, then a
+        // capital, digit or opening quote.
+        let rest = &line[i + c.len_utf8()..];
+        let closers = rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
+        let after = &rest[closers..];
+        if !after.starts_with(char::is_whitespace) {
             continue;
         }
-        let next = chars[j..]
-            .iter()
-            .find(|(_, ch)| !ch.is_whitespace())
-            .map(|(_, ch)| *ch);
+        let next = after.trim_start().chars().next();
         if !next.is_some_and(|ch| {
             ch.is_uppercase() || ch.is_numeric() || matches!(ch, '"' | '“' | '‘' | '\'' | '[')
         }) {
             continue;
         }
         if c == '.' {
-            let word: String = line[..i]
-                .chars()
+            let word_start = line[..i]
+                .char_indices()
                 .rev()
-                .take_while(|ch| ch.is_alphanumeric())
-                .collect();
-            let word: String = word.chars().rev().collect::<String>().to_lowercase();
+                .take_while(|(_, ch)| ch.is_alphanumeric())
+                .last()
+                .map_or(i, |(p, _)| p);
+            let word = line[word_start..i].to_lowercase();
             if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
                 continue;
             }
         }
-        let cut = chars.get(j).map_or(line.len(), |(p, _)| *p);
+        let cut = i + c.len_utf8() + closers + (after.len() - after.trim_start().len());
         push(text, start + s, start + cut, out, boilerplate);
         s = cut;
     }
@@ -78,7 +76,8 @@ fn push(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerpla
 pub fn split(text: &str, is_boilerplate: impl Fn(&str) -> bool) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut at = 0;
-    for line in text.split_inclusive('\n') {
+    // "\n", "\r\n" and a lone "\r" all end a line.
+    for line in text.split_inclusive(['\n', '\r']) {
         let end = at + line.trim_end_matches(['\n', '\r']).len();
         let bp = is_boilerplate(&text[at..end]);
         split_line(text, at, end, &mut out, bp);
@@ -111,6 +110,14 @@ mod tests {
         assert_eq!(
             texts("The U.S. will send Gen. Smith to St. Louis."),
             ["The U.S. will send Gen. Smith to St. Louis."]
+        );
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        assert_eq!(
+            texts("First line\rSecond line\r\nThird"),
+            ["First line", "Second line", "Third"]
         );
     }
 

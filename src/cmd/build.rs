@@ -13,10 +13,21 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         strict: args.strict,
     };
     let report = build::run(&config)?;
-    report.diagnostics.print();
-    eprintln!("{}", report.summary());
-    if config.strict && report.skipped > 0 {
-        eprintln!("error: --strict: {} article(s) skipped", report.skipped);
+    if args.verbose {
+        for line in &report.per_article {
+            eprintln!("{line}");
+        }
+    }
+    if !args.quiet {
+        report.diagnostics.print();
+        eprintln!("{}", report.summary());
+    }
+    let warnings = report.diagnostics.warnings.len();
+    if config.strict && warnings > 0 {
+        eprintln!(
+            "error: --strict: {warnings} warning(s), {} article(s) skipped",
+            report.skipped
+        );
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

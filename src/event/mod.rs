@@ -7,7 +7,10 @@
 pub mod forces;
 pub mod lexicon;
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::article::Sentence;
 
 use crate::article::Article;
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind, Resolved};
@@ -49,54 +52,50 @@ pub struct Event {
 /// Tags one article: places outside boilerplate, then the forces of every
 /// sentence that names a place.
 pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArticle {
-    let all = g.tag_with_demonyms(&article.text);
-    let in_boilerplate = |r: &Resolved| {
-        article
-            .sentences
-            .iter()
-            .any(|s| s.boilerplate && r.start >= s.start && r.end <= s.end)
-    };
-    let all: Vec<Resolved> = all.into_iter().filter(|r| !in_boilerplate(r)).collect();
+    // Mentions and sentences both come in text order: each sentence's
+    // mentions are a slice found by binary search, so a huge article stays linear.
+    let mut all = g.tag_with_demonyms(&article.text);
+    all.retain(|r| sentence_of(&article.sentences, r.start).is_none_or(|s| !s.boilerplate));
     let mut forces = Vec::new();
     let mut previous_place = None;
     for s in article.sentences.iter().filter(|s| !s.boilerplate) {
+        let from = all.partition_point(|m| m.start < s.start);
+        let to = all.partition_point(|m| m.start < s.end);
+        let here = &all[from..to];
         // Demonyms count: "troops near the Finnish border" names Finland.
-        let named = all.iter().any(|m| m.start >= s.start && m.end <= s.end);
-        if named || previous_place.is_some() {
+        if !here.is_empty() || previous_place.is_some() {
             forces.extend(forces::sentence_forces(
                 g,
                 lex,
                 &article.text,
                 (s.start, s.end),
-                &all,
+                here,
                 previous_place,
             ));
         }
-        if let Some(last) = all
-            .iter()
-            .rev()
-            .find(|m| !m.demonym && m.start >= s.start && m.end <= s.end)
-        {
+        if let Some(last) = here.iter().rev().find(|m| !m.demonym) {
             previous_place = Some(last.place);
         }
     }
     // The same force told twice in one article ("two more F-35 squadrons to
-    // Britain" in the lead and again later) is one force: the first telling.
-    // The same force told twice in one article ("two more F-35 squadrons to
     // Britain" in the lead and again later) is one force: the first telling,
     // with the strongest status any telling gives.
     let mut merged: Vec<Force> = Vec::new();
+    let mut index: HashMap<(PlaceIdx, ForceKind, Option<u64>, String), usize> = HashMap::new();
     for f in forces {
-        match merged.iter_mut().find(|m| {
-            (m.place, m.kind, m.quantity, &m.actor) == (f.place, f.kind, f.quantity, &f.actor)
-        }) {
-            Some(m) if forces::strength(f.status) > forces::strength(m.status) => {
-                m.status = f.status;
-                m.rules
-                    .push(format!("status {} from a later telling", f.status.as_str()));
+        match index.entry((f.place, f.kind, f.quantity, f.actor.clone())) {
+            Entry::Occupied(e) => {
+                let m = &mut merged[*e.get()];
+                if forces::strength(f.status) > forces::strength(m.status) {
+                    m.status = f.status;
+                    m.rules
+                        .push(format!("status {} from a later telling", f.status.as_str()));
+                }
             }
-            Some(_) => {}
-            None => merged.push(f),
+            Entry::Vacant(e) => {
+                e.insert(merged.len());
+                merged.push(f);
+            }
         }
     }
     let forces = merged;
@@ -106,6 +105,12 @@ pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArti
         mentions,
         forces,
     }
+}
+
+/// The sentence holding byte `at` (sentences are in text order).
+fn sentence_of(sentences: &[Sentence], at: usize) -> Option<&Sentence> {
+    let i = sentences.partition_point(|s| s.end <= at);
+    sentences.get(i).filter(|s| s.start <= at)
 }
 
 /// One summary per place named anywhere, ordered by place id.
@@ -144,11 +149,7 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
     for (ai, t) in tagged.iter().enumerate() {
         let mut places: BTreeMap<&str, Event> = BTreeMap::new();
         for m in &t.mentions {
-            let sentence = t
-                .article
-                .sentences
-                .iter()
-                .find(|s| m.start >= s.start && m.end <= s.end)
+            let sentence = sentence_of(&t.article.sentences, m.start)
                 .map_or((m.start, m.end), |s| (s.start, s.end));
             let e = places.entry(&g.place(m.place).id).or_insert_with(|| Event {
                 article: ai,

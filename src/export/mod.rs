@@ -3,6 +3,7 @@
 
 pub mod forces;
 pub mod geojson;
+pub mod lock;
 pub mod places;
 
 use std::io::Write;
@@ -28,6 +29,16 @@ pub enum ExportError {
 /// Writes `bytes` to `path` through a temporary file in the same folder and
 /// a rename, so readers see the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_atomic_with(path, bytes, |f, b| f.write_all(b))
+}
+
+/// `write_atomic` with the write itself given, so tests can make it fail
+/// half-way (a full disk) and check the old file is untouched.
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
     let err = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
@@ -37,8 +48,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    // Layers are for everyone who reads the folder, like any written file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(err)?;
+    }
+    write(tmp.as_file_mut(), bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_failing_half_way_leaves_the_old_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("places.geojson");
+        write_atomic(&path, b"old layer").unwrap();
+        let full = |f: &mut std::fs::File, b: &[u8]| {
+            f.write_all(&b[..b.len() / 2])?;
+            Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left on device",
+            ))
+        };
+        let e = write_atomic_with(&path, b"new layer, longer", full).unwrap_err();
+        assert!(
+            e.to_string().contains("places.geojson") && e.to_string().contains("no space"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"old layer");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }

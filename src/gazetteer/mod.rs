@@ -498,7 +498,25 @@ impl Gazetteer {
     /// Like `tag`, with demonyms and adjectives ("Lithuanian") kept as
     /// mentions of their country, as geoparsing corpora count them.
     pub fn tag_with_demonyms(&self, text: &str) -> Vec<Resolved> {
-        resolve::resolve(self, text, self.find(text))
+        // Resolution weighs every name against the others; a huge document
+        // is read in sections so the work stays linear in its length.
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let end = section_end(text, at, SECTION);
+            let part = &text[at..end];
+            out.extend(
+                resolve::resolve(self, part, self.find(part))
+                    .into_iter()
+                    .map(|mut r| {
+                        r.start += at;
+                        r.end += at;
+                        r
+                    }),
+            );
+            at = end;
+        }
+        out
     }
 }
 
@@ -597,6 +615,34 @@ fn word_hash(w: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     h.write(w);
     h.finish()
+}
+
+/// Size of the sections a long text is resolved in.
+const SECTION: usize = 64 * 1024;
+
+/// Where a section starting at `at` ends: the first line break (else
+/// sentence end, else space, else char boundary) after `at + size`.
+fn section_end(text: &str, at: usize, size: usize) -> usize {
+    if text.len() - at <= size {
+        return text.len();
+    }
+    let mut from = at + size;
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let rest = &text[from..];
+    let cut = rest
+        .find('\n')
+        .or_else(|| rest.find(". "))
+        .or_else(|| rest.find(' '))
+        .map_or(rest.len(), |i| i + 1);
+    // Never more than twice the size: a 50 MB line with no space is cut anyway.
+    let end = from + cut.min(size);
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
 }
 
 /// What the name index depends on: every name of every place, in order,
