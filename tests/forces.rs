@@ -178,3 +178,19 @@ fn names_and_compounds_are_not_forces() {
     );
     assert!(forces("Poland improved its force posture in Europe.").is_empty());
 }
+
+#[test]
+fn ambiguous_words_need_a_military_sentence() {
+    assert!(forces("A ship run by a survey firm arrived in the Indian Ocean.").is_empty());
+    assert!(
+        forces("An aircraft flying from London to Amsterdam emits 50 kilos of CO2.").is_empty()
+    );
+    assert!(forces("The company opened its headquarters in Spain.").is_empty());
+    assert!(forces("The law will force companies in Texas to comply.").is_empty());
+    assert!(forces("Washington approved the sale of 40 tanks to Poland.").is_empty());
+    assert_eq!(
+        one("Italy sent two ships to Libya to support the navy.").2,
+        "warships"
+    );
+    assert_eq!(one("There are 2,000 U.S. troops in Syria.").3, Some(2000));
+}

@@ -19,7 +19,7 @@
 
 use serde::Serialize;
 
-use super::lexicon::{ForceKind, Hit, Lexicon, Status};
+use super::lexicon::{ContextRole, ForceKind, Hit, Lexicon, Status};
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind, Resolved};
 
 /// A force reported at a place.
@@ -207,7 +207,9 @@ fn words_before(text: &str, end: usize) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     while i > 0 {
         while i > 0 && !is_word_byte(b[i - 1]) && !in_number(b, i - 1) {
-            if matches!(b[i - 1], b'.' | b';' | b'!' | b'?') {
+            // A stop ends the sentence, unless it closes an initial ("U.S.").
+            let initial = b[i - 1] == b'.' && i >= 2 && b[i - 2].is_ascii_uppercase();
+            if matches!(b[i - 1], b'.' | b';' | b'!' | b'?') && !initial {
                 return out;
             }
             i -= 1;
@@ -510,6 +512,13 @@ pub fn sentence_forces(
     let hits = lex.forces.find(&lower);
     let groups = group_hits(body, &hits);
     let status_hits = lex.status.find(&lower);
+    let context_hits = lex.context.find(&lower);
+    // A military sentence: a military word, or any force word that is a
+    // force in every sentence ("troops", "destroyers", "air defences").
+    let military = context_hits
+        .iter()
+        .any(|h| lex.context.value(h) == ContextRole::Military)
+        || hits.iter().any(|h| !lex.needs_context[h.term]);
     let mut out = Vec::new();
     for group in groups {
         let mut group = group;
@@ -564,6 +573,43 @@ pub fn sentence_forces(
             && !lex.forces.capitalised[head.term]
             && !unit.chars().take(3).all(|c| c.is_uppercase())
         {
+            continue;
+        }
+        // "ships", "fighters", "headquarters" are forces only in a military sentence.
+        if lex.needs_context[head.term] && !military {
+            continue;
+        }
+        // "force oil companies to comply", "to force": the verb.
+        let prev_lower = prev_word.to_lowercase();
+        if matches!(term.as_str(), "force" | "forces")
+            && (matches!(
+                prev_lower.as_str(),
+                "to" | "will" | "would" | "can" | "could" | "may" | "might" | "must" | "not"
+            ) || matches!(
+                next_word.as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "them"
+                    | "him"
+                    | "her"
+                    | "us"
+                    | "it"
+                    | "their"
+                    | "its"
+                    | "oil"
+                    | "people"
+            ))
+        {
+            continue;
+        }
+        // Trade, not deployment: "approved the sale of 40 tanks to Poland".
+        let clause_from = body[..group.0].rfind([',', ';']).map_or(0, |i| i + 1);
+        if context_hits.iter().any(|h| {
+            lex.context.value(h) == ContextRole::NotForce
+                && h.start >= clause_from
+                && h.end <= group.0
+        }) {
             continue;
         }
         let mut rules = vec![format!("kind {} from the term {:?}", kind.as_str(), term)];

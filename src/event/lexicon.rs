@@ -169,11 +169,32 @@ impl<T: Copy> WordList<T> {
     pub fn value(&self, hit: &Hit) -> T {
         self.terms[hit.term].1
     }
+
+    /// The same list with each value mapped.
+    fn map<U: Copy>(self, f: impl Fn(T) -> U) -> WordList<U> {
+        WordList {
+            automaton: self.automaton,
+            terms: self.terms.into_iter().map(|(t, v)| (t, f(v))).collect(),
+            capitalised: self.capitalised,
+        }
+    }
+}
+
+/// What a context word says about its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextRole {
+    /// The sentence is military: ambiguous force words in it are forces.
+    Military,
+    /// The sentence is about trade or civil life: no force is read from it.
+    NotForce,
 }
 
 /// Force words with their kind.
 pub struct Lexicon {
     pub forces: WordList<ForceKind>,
+    /// Per force term: a force only in a military sentence ("ships").
+    pub needs_context: Vec<bool>,
+    pub context: WordList<ContextRole>,
     pub status: WordList<Status>,
     pub events: WordList<EventType>,
 }
@@ -181,6 +202,7 @@ pub struct Lexicon {
 const FORCES: &str = include_str!("../../gazetteer/forces.csv");
 const STATUS: &str = include_str!("../../gazetteer/status_words.csv");
 const EVENTS: &str = include_str!("../../gazetteer/event_words.csv");
+const CONTEXT: &str = include_str!("../../gazetteer/force_context.csv");
 
 impl Lexicon {
     /// The built-in lists, each overridden by the same file name in `dir`.
@@ -195,13 +217,31 @@ impl Lexicon {
             }
         };
         let (f, t) = read("forces.csv", FORCES);
-        let forces = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| ForceKind::parse(k)))?;
+        let forces = WordList::parse(&f, &t, |r| {
+            let kind = r.get(1).and_then(|k| ForceKind::parse(k))?;
+            let needs = match r.get(3).map(|v| v.trim()) {
+                None | Some("" | "no") => false,
+                Some("yes") => true,
+                Some(_) => return None,
+            };
+            Some((kind, needs))
+        })?;
+        let needs_context = forces.terms.iter().map(|(_, (_, n))| *n).collect();
+        let forces = forces.map(|(k, _)| k);
+        let (f, t) = read("force_context.csv", CONTEXT);
+        let context = WordList::parse(&f, &t, |r| match r.get(1).map(|v| v.trim()) {
+            Some("military") => Some(ContextRole::Military),
+            Some("not_force") => Some(ContextRole::NotForce),
+            _ => None,
+        })?;
         let (f, t) = read("status_words.csv", STATUS);
         let status = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| Status::parse(k)))?;
         let (f, t) = read("event_words.csv", EVENTS);
         let events = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| EventType::parse(k)))?;
         Ok(Lexicon {
             forces,
+            needs_context,
+            context,
             status,
             events,
         })

@@ -45,6 +45,7 @@ pub struct GazetteerConfig {
 /// Files in the gazetteer folder that are not curated-format entry lists.
 const NOT_ENTRY_CSV: &[&str] = &[
     "event_words.csv",
+    "force_context.csv",
     "status_words.csv",
     "country_aliases.csv",
     "country_points.csv",
