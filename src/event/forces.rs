@@ -484,7 +484,14 @@ fn subject(
             after_prep || (in_phrase && prev_end.is_some_and(|e| is_list_gap(&text[e..m.start])));
         prev_end = Some(m.end);
         let p = g.place(m.place);
-        if !in_phrase && (p.kind == PlaceKind::Country || p.is_capital()) && !p.country.is_empty() {
+        // A dateline ("TALLINN, Jan 24 -") says where the story was filed.
+        let surface = &text[m.start..m.end];
+        let dateline = surface.len() >= 3 && !surface.chars().any(char::is_lowercase);
+        if !in_phrase
+            && !dateline
+            && (p.kind == PlaceKind::Country || p.is_capital())
+            && !p.country.is_empty()
+        {
             return Some((i, p.country.clone()));
         }
     }
