@@ -194,3 +194,12 @@ fn ambiguous_words_need_a_military_sentence() {
     );
     assert_eq!(one("There are 2,000 U.S. troops in Syria.").3, Some(2000));
 }
+
+#[test]
+fn a_dateline_is_not_the_owner_but_an_acronym_subject_is() {
+    assert_eq!(
+        one("TALLINN, Jan 24 2022 - Britain sent 20 tanks to Estonia.").1,
+        "GB"
+    );
+    assert_eq!(one("USA will send more troops to Poland.").1, "US");
+}

@@ -486,7 +486,11 @@ fn subject(
         let p = g.place(m.place);
         // A dateline ("TALLINN, Jan 24 -") says where the story was filed.
         let surface = &text[m.start..m.end];
-        let dateline = surface.len() >= 3 && !surface.chars().any(char::is_lowercase);
+        let after = text[m.end..].trim_start_matches(' ');
+        let dateline = surface.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !surface.chars().any(char::is_lowercase)
+            && !surface.contains('.')
+            && after.starts_with([',', '-', '—', '–', '(']);
         if !in_phrase
             && !dateline
             && (p.kind == PlaceKind::Country || p.is_capital())
