@@ -433,8 +433,9 @@ fn csv_error(src: &Source, e: &csv::Error) -> GazetteerError {
     }
 }
 
-/// Country aliases (`country,alias,source`): extra names for a country.
-pub fn country_aliases(src: &Source) -> Result<Vec<(String, String)>, GazetteerError> {
+/// Rows of a two-column list (a third `source` column is allowed), both
+/// columns required: `columns` names them for messages.
+fn pairs(src: &Source, columns: [&str; 2]) -> Result<Vec<(String, String)>, GazetteerError> {
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .from_reader(src.text.as_bytes());
@@ -442,19 +443,27 @@ pub fn country_aliases(src: &Source) -> Result<Vec<(String, String)>, GazetteerE
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(src, &e))?;
         let line = record.position().map_or(0, |p| p.line());
-        let (Some(code), Some(alias)) = (record.get(0), record.get(1)) else {
-            return Err(GazetteerError::Shape {
-                file: src.path.clone(),
-                line,
-                problem: "expected columns country,alias".into(),
-            });
-        };
-        if alias.trim().is_empty() {
-            return Err(src.field_error(line, "alias", alias, "empty alias"));
+        let mut fields = [""; 2];
+        for (i, column) in columns.iter().enumerate() {
+            fields[i] = record.get(i).unwrap_or_default().trim();
+            if fields[i].is_empty() {
+                return Err(src.field_error(line, column, fields[i], &format!("empty {column}")));
+            }
         }
-        out.push((code.trim().to_string(), alias.trim().to_string()));
+        out.push((fields[0].to_string(), fields[1].to_string()));
     }
     Ok(out)
+}
+
+/// Country aliases (`country,alias,source`): extra names for a country.
+pub fn country_aliases(src: &Source) -> Result<Vec<(String, String)>, GazetteerError> {
+    pairs(src, ["country", "alias"])
+}
+
+/// Extra demonyms (`demonym,place_id,source`): adjectives of continents and
+/// regions ("European"), beside the countries' own.
+pub fn demonyms(src: &Source) -> Result<Vec<(String, String)>, GazetteerError> {
+    pairs(src, ["demonym", "place_id"])
 }
 
 /// Country point overrides (`country,lat,lon,source`).
@@ -470,31 +479,6 @@ pub fn country_points(src: &Source) -> Result<Vec<(String, f64, f64)>, Gazetteer
         let lat = src.coord(line, "lat", field(1), 90.0)?;
         let lon = src.coord(line, "lon", field(2), 180.0)?;
         out.push((field(0).trim().to_string(), lat, lon));
-    }
-    Ok(out)
-}
-
-/// Extra demonyms (`demonym,place_id,source`): adjectives of continents and
-/// regions ("European"), beside the countries' own.
-pub fn demonyms(src: &Source) -> Result<Vec<(String, String)>, GazetteerError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(src.text.as_bytes());
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(src, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let (Some(d), Some(id)) = (record.get(0), record.get(1)) else {
-            return Err(GazetteerError::Shape {
-                file: src.path.clone(),
-                line,
-                problem: "expected columns demonym,place_id".into(),
-            });
-        };
-        if d.trim().is_empty() {
-            return Err(src.field_error(line, "demonym", d, "empty demonym"));
-        }
-        out.push((d.trim().to_string(), id.trim().to_string()));
     }
     Ok(out)
 }
