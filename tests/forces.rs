@@ -1,22 +1,13 @@
 //! Each force rule pinned by a sentence written for the test (none is from
 //! the seeds): kind, quantity, owner, place and status.
 
+mod common;
+
 use std::path::Path;
-use std::sync::OnceLock;
 
+use common::{gaz, lex};
 use eventmap::article::{Boilerplate, Meta, make_article};
-use eventmap::event::{self, Force, Lexicon};
-use eventmap::gazetteer::{Gazetteer, GazetteerConfig};
-
-fn gaz() -> &'static Gazetteer {
-    static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| Gazetteer::load(&GazetteerConfig::default()).expect("gazetteer"))
-}
-
-fn lex() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(|| Lexicon::load(None).expect("lexicon"))
-}
+use eventmap::event::{self, Force};
 
 /// (place name, actor, kind, quantity, status) of every force in `text`.
 fn forces(text: &str) -> Vec<(String, String, &'static str, Option<u64>, &'static str)> {

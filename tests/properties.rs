@@ -3,23 +3,14 @@
 //! resolution and the event builder: no panic, offsets on char
 //! boundaries, coordinates in range, confidences in 0..1.
 
+mod common;
+
 use std::path::Path;
-use std::sync::OnceLock;
 
+use common::{gaz, lex};
 use eventmap::article::{Boilerplate, Meta, make_article};
-use eventmap::event::{self, Lexicon};
-use eventmap::gazetteer::{Gazetteer, GazetteerConfig};
+use eventmap::event;
 use proptest::prelude::*;
-
-fn gaz() -> &'static Gazetteer {
-    static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| Gazetteer::load(&GazetteerConfig::default()).expect("gazetteer"))
-}
-
-fn lex() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(|| Lexicon::load(None).expect("lexicon"))
-}
 
 /// Pieces that exercise the rules: names with accents, force words,
 /// numbers, punctuation, scripts and marks.

@@ -1,16 +1,9 @@
 //! Each recognition and resolution rule, pinned by a sentence that shows it.
 //! The sentences are written for the tests, not taken from the seeds.
 
-use std::sync::OnceLock;
+mod common;
 
-use eventmap::gazetteer::{Gazetteer, GazetteerConfig};
-
-fn gaz() -> &'static Gazetteer {
-    static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| {
-        Gazetteer::load(&GazetteerConfig::default()).expect("built-in gazetteer loads")
-    })
-}
+use common::gaz;
 
 /// (surface, place id) of every place found.
 fn tags(text: &str) -> Vec<(String, String)> {

@@ -3,7 +3,23 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::OnceLock;
+
 use assert_cmd::Command;
+use eventmap::event::Lexicon;
+use eventmap::gazetteer::{Gazetteer, GazetteerConfig};
+
+/// The built-in gazetteer, loaded once per test binary.
+pub fn gaz() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::load(&GazetteerConfig::default()).expect("gazetteer"))
+}
+
+/// The built-in force word lists, loaded once per test binary.
+pub fn lex() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::load(None).expect("lexicon"))
+}
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
