@@ -32,6 +32,7 @@ fn piece() -> impl Strategy<Value = String> {
         Just("—".to_string()),
         Just("---\ntitle: x\n".to_string()),
         "[a-zA-Z]{1,12}",
+        "[a-zéüŁßÀ]{1,10}",
         "[0-9.,]{1,8}",
         r#"[ \t\n.,;:!?'’"()-]{1,3}"#,
         any::<String>(),

@@ -58,6 +58,22 @@ impl Folded {
         let mut lower = [0u8; 48];
         let mut at = 0;
         while at < bytes.len() {
+            if !prev_folded {
+                // Nothing before can continue a name: jump to the next word
+                // that can start one (a capital, a digit, or non-ASCII).
+                let skip = next_start(bytes, at);
+                if skip > at {
+                    if pending == NONE {
+                        pending_at = at;
+                    }
+                    pending = HARD;
+                    after_capital = false;
+                    at = skip;
+                    if at >= bytes.len() {
+                        break;
+                    }
+                }
+            }
             let b = bytes[at];
             let (c, len) = if b < 0x80 {
                 (b as char, 1)
@@ -247,6 +263,35 @@ fn is_connector(word: &str) -> bool {
         )
 }
 
+/// The first word start at or after `at` whose first byte is an ASCII
+/// capital or digit, or not ASCII; `bytes.len()` when there is none.
+fn next_start(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        let Some(j) = bytes[at..]
+            .iter()
+            .position(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80)
+        else {
+            return bytes.len();
+        };
+        let i = at + j;
+        if i == 0 || !bytes[i - 1].is_ascii_alphanumeric() {
+            return i;
+        }
+        // Inside a word ("iPhone", "café"): go past it, non-ASCII bytes
+        // included, so the scan always moves on and lands on ASCII.
+        let rest = &bytes[i + 1..];
+        at = i
+            + 1
+            + rest
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b >= 0x80))
+                .unwrap_or(rest.len());
+        if at >= bytes.len() {
+            return bytes.len();
+        }
+    }
+}
+
 fn fold_into(original: &str, out: &mut Folded) {
     fold_chars(original, 0, out)
 }
@@ -349,9 +394,29 @@ mod tests {
     fn only_capitalised_words_and_connectors_are_folded() {
         let text = "troops went to the Bay of Biscay and Rota. Baltic states agreed";
         let f = Folded::capitalised(text, |_| true);
-        assert_eq!(f.text, "| the bay of biscay and rota| baltic states| ");
+        assert_eq!(f.text, "| bay of biscay and rota| baltic states| ");
         let at = f.text.find("rota").unwrap();
         assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");
+    }
+
+    #[test]
+    fn skipping_lower_case_text_always_moves_on() {
+        for text in [
+            "iPhone in Zürich",
+            "café Łódź",
+            "x\u{00e9}\u{00e9} Rota",
+            "\u{00e9}",
+            "aé",
+            "éa Rota",
+        ] {
+            let f = Folded::capitalised(text, |_| true);
+            assert!(f.text.len() <= text.len() * 3 + 4, "{text}");
+        }
+        assert!(
+            Folded::capitalised("Ships left Zürich.", |_| true)
+                .text
+                .contains("zurich")
+        );
     }
 
     #[test]
