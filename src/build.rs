@@ -105,12 +105,20 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     let forces = layers[1].1.len();
     // Serialise all layers before writing any, so a failure leaves the old set.
     let mut files = Vec::new();
+    let mut tables = Vec::new();
     for (name, features) in layers {
-        files.push((name, geojson::to_bytes(name, features)?));
+        let table = export::table::table(&features);
+        files.push((format!("{name}.csv"), export::csv::to_bytes(name, &table)?));
+        files.push((
+            format!("{name}.geojson"),
+            geojson::to_bytes(name, features)?,
+        ));
+        tables.push((name, table));
     }
-    for (name, bytes) in files {
-        export::write_atomic(&config.out.join(format!("{name}.geojson")), &bytes)?;
+    for (file, bytes) in files {
+        export::write_atomic(&config.out.join(file), &bytes)?;
     }
+    export::gpkg::write(&config.out.join("eventmap.gpkg"), &tables)?;
     Ok(BuildReport {
         articles: n,
         skipped: diagnostics.skipped(),

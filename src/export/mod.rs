@@ -1,10 +1,13 @@
 //! Writers for the output layers. They take finished records and write
 //! files atomically; they decide nothing about what the records say.
 
+pub mod csv;
 pub mod forces;
 pub mod geojson;
+pub mod gpkg;
 pub mod lock;
 pub mod places;
+pub mod table;
 
 use std::io::Write;
 use std::path::Path;

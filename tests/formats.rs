@@ -1,0 +1,71 @@
+//! The CSV and GeoPackage copies of the layers: same features, same place
+//! ids, readable by SQLite as an OGC GeoPackage.
+
+mod common;
+
+use common::{eventmap, features, read_layer};
+
+#[test]
+fn csv_and_geopackage_hold_every_layer() {
+    let out = tempfile::tempdir().unwrap();
+    eventmap()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let db = rusqlite::Connection::open(out.path().join("eventmap.gpkg")).unwrap();
+    let app: i64 = db
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, 0x4750_4B47, "GPKG application id");
+    let srs: i64 = db
+        .query_row(
+            "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id = 4326",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(srs, 1);
+    for layer in ["places", "forces", "events", "movements"] {
+        let geo = read_layer(&out.path().join(format!("{layer}.geojson")));
+        let n = features(&geo).len() as i64;
+        let rows: i64 = db
+            .query_row(&format!("SELECT count(*) FROM {layer}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, n, "{layer} rows");
+        let indexed: i64 = db
+            .query_row(
+                &format!("SELECT count(*) FROM rtree_{layer}_geom"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, n, "{layer} spatial index");
+        let contents: i64 = db
+            .query_row("SELECT count(*) FROM gpkg_contents c JOIN gpkg_geometry_columns g USING (table_name) WHERE table_name = ?1", [layer], |r| r.get(0))
+            .unwrap();
+        assert_eq!(contents, 1, "{layer} registered");
+
+        let mut csv = csv::Reader::from_path(out.path().join(format!("{layer}.csv"))).unwrap();
+        let header = csv.headers().unwrap().clone();
+        assert!(
+            header.iter().any(|h| h == "lat") && header.iter().any(|h| h == "lon"),
+            "{layer}: {header:?}"
+        );
+        let lat = header.iter().position(|h| h == "lat").unwrap();
+        let records: Vec<_> = csv.records().map(|r| r.unwrap()).collect();
+        assert_eq!(records.len() as i64, n, "{layer} csv rows");
+        for r in &records {
+            let v: f64 = r[lat].parse().unwrap();
+            assert!(v.abs() <= 90.0);
+        }
+    }
+    let ids: Vec<String> = {
+        let mut s = db.prepare("SELECT id FROM places ORDER BY id").unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert!(ids.contains(&"base:rota".to_string()));
+}
