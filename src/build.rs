@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostics;
 use crate::event::{self, Lexicon, TaggedArticle};
 use crate::export::{self, geojson};
 use crate::gazetteer::{Gazetteer, GazetteerConfig};
+use crate::incremental;
 
 /// Everything a build needs, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct BuildConfig {
     pub gazetteer: GazetteerConfig,
     pub out: PathBuf,
     pub strict: bool,
+    /// Ignore and rebuild the per-article cache.
+    pub clean: bool,
 }
 
 /// What a build did.
@@ -28,6 +31,8 @@ pub struct BuildReport {
     pub places: usize,
     pub forces: usize,
     pub events: usize,
+    /// What changed since the last build, and how much came from the cache.
+    pub changes: String,
     /// One line per article: id, places, forces (for --verbose).
     pub per_article: Vec<String>,
     pub diagnostics: Diagnostics,
@@ -40,18 +45,6 @@ impl BuildReport {
             self.articles, self.skipped, self.places, self.forces, self.events
         )
     }
-}
-
-/// Tags every article in parallel; the result keeps the input order.
-pub fn tag_all(
-    g: &Gazetteer,
-    lex: &Lexicon,
-    articles: Vec<article::Article>,
-) -> Vec<TaggedArticle> {
-    articles
-        .into_par_iter()
-        .map(|a| event::tag_article(g, lex, a))
-        .collect()
 }
 
 pub fn run(config: &BuildConfig) -> Result<BuildReport> {
@@ -76,9 +69,82 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     let dir = config.gazetteer.dir.as_deref().filter(|d| d.is_dir());
     let lexicon = Lexicon::load(dir).context("loading the force word lists")?;
     let boilerplate = article::Boilerplate::load(dir);
-    let articles = article::read_articles(&config.articles, &boilerplate, &mut diagnostics);
-    let n = articles.len();
-    let tagged = tag_all(gazetteer, &lexicon, articles);
+    let settings = {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (
+            gazetteer.fingerprint,
+            lexicon.fingerprint,
+            boilerplate.fingerprint,
+        )
+            .hash(&mut h);
+        h.finish()
+    };
+    let mut cache = incremental::Cache::open(&config.out);
+    if config.clean {
+        cache.clear();
+    }
+    let before = cache.counts();
+    let inputs = article::article_files(&config.articles, &mut diagnostics);
+    // Each file: its cached result when its bytes and the settings are
+    // unchanged, else read and tagged again (in parallel).
+    let mut results: Vec<Option<incremental::FileResult>> = Vec::with_capacity(inputs.len());
+    let mut todo = Vec::new();
+    for path in &inputs {
+        let Some(bytes) = article::read_bytes(path, &mut diagnostics) else {
+            results.push(None);
+            continue;
+        };
+        let key = incremental::key(settings, path, &bytes);
+        match cache.get(key) {
+            Ok(Some(r)) => results.push(Some(r)),
+            Ok(None) => {
+                todo.push((results.len(), path.clone(), bytes, key));
+                results.push(None);
+            }
+            Err(message) => {
+                diagnostics.warn(&config.out, message);
+                todo.push((results.len(), path.clone(), bytes, key));
+                results.push(None);
+            }
+        }
+    }
+    let fresh: Vec<(usize, incremental::FileResult)> = todo
+        .into_par_iter()
+        .map(|(i, path, bytes, key)| {
+            let mut diag = Diagnostics::default();
+            let articles = article::parse_file(&path, &bytes, &boilerplate, &mut diag);
+            let articles = articles
+                .into_iter()
+                .map(|a| event::tag_article(gazetteer, &lexicon, a))
+                .collect();
+            (
+                i,
+                incremental::FileResult {
+                    key,
+                    path,
+                    articles,
+                    warnings: diag.warnings,
+                },
+            )
+        })
+        .collect();
+    let reread = fresh.len();
+    for (i, r) in fresh {
+        cache.put(&r);
+        results[i] = Some(r);
+    }
+    let mut all = Vec::new();
+    for r in results.into_iter().flatten() {
+        diagnostics.warnings.extend(r.warnings);
+        all.extend(r.articles);
+    }
+    let tagged = article::drop_duplicate_ids(
+        all,
+        |t: &TaggedArticle| (t.article.id.as_str(), t.article.path.as_path()),
+        &mut diagnostics,
+    );
+    let n = tagged.len();
     let per_article = tagged
         .iter()
         .map(|t| {
@@ -119,7 +185,19 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
         export::write_atomic(&config.out.join(file), &bytes)?;
     }
     export::gpkg::write(&config.out.join("eventmap.gpkg"), &tables)?;
+    let counts = incremental::Counts {
+        articles: n,
+        places: places.len(),
+        forces,
+        events: events.len(),
+    };
+    cache.finish(counts);
     Ok(BuildReport {
+        changes: format!(
+            "{} ({reread} file(s) read, {} from the cache)",
+            incremental::change_summary(before, counts),
+            inputs.len() - reread
+        ),
         articles: n,
         skipped: diagnostics.skipped(),
         places: places.len(),

@@ -55,6 +55,9 @@ pub struct BuildArgs {
     /// Exit non-zero (1) when there was any warning or skipped input.
     #[arg(long)]
     pub strict: bool,
+    /// Ignore the per-article cache in OUT/.eventmap and read every article again.
+    #[arg(long)]
+    pub clean: bool,
     /// Print nothing but errors.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -13,3 +13,4 @@ pub mod diagnostics;
 pub mod event;
 pub mod export;
 pub mod gazetteer;
+pub mod incremental;

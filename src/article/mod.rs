@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostics;
 pub use sentence::Sentence;
 
 /// One news article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// File name without extension (`001_84153eee4bba5c79`), or the record's id.
     pub id: String,
@@ -33,6 +33,8 @@ pub struct Article {
 pub struct Boilerplate {
     exact: Vec<String>,
     prefixes: Vec<String>,
+    /// Hash of the list's text, for caches of articles read with it.
+    pub fingerprint: u64,
 }
 
 /// The built-in boilerplate list.
@@ -40,7 +42,10 @@ pub const BOILERPLATE: &str = include_str!("../../gazetteer/boilerplate.txt");
 
 impl Boilerplate {
     pub fn parse(list: &str) -> Boilerplate {
-        let mut b = Boilerplate::default();
+        let mut b = Boilerplate {
+            fingerprint: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, list),
+            ..Boilerplate::default()
+        };
         for line in list
             .lines()
             .map(str::trim)
@@ -159,11 +164,10 @@ pub fn decode(bytes: &[u8], path: &Path, diag: &mut Diagnostics) -> Option<Strin
     Some(text.into_owned())
 }
 
-/// Reads a file as text (see `decode`); unreadable and binary files are
-/// skipped with a warning.
-fn read_text(path: &Path, diag: &mut Diagnostics) -> Option<String> {
+/// Reads an article file's bytes; an unreadable file is skipped with a warning.
+pub fn read_bytes(path: &Path, diag: &mut Diagnostics) -> Option<Vec<u8>> {
     match fs::read(path) {
-        Ok(b) => decode(&b, path, diag),
+        Ok(b) => Some(b),
         Err(e) => {
             diag.skip(path, format!("cannot read: {e}"));
             None
@@ -288,8 +292,13 @@ pub fn make_article(
 }
 
 /// Reads one plain-text article file.
-fn read_plain(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Option<Article> {
-    let text = read_text(path, diag)?;
+fn read_plain(
+    path: &Path,
+    bytes: &[u8],
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Option<Article> {
+    let text = decode(bytes, path, diag)?;
     let (h, body) = header(&text, path, diag);
     if text[body..].trim().is_empty() {
         diag.skip(path, "empty article".to_string());
@@ -370,8 +379,13 @@ fn from_record(
 
 /// Reads a `.jsonl` file (one record a line) or a `.json` file (a record or
 /// an array of records). A bad line or record is a warning naming it.
-fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> Vec<Article> {
-    let Some(text) = read_text(path, diag) else {
+fn read_json(
+    path: &Path,
+    bytes: &[u8],
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Vec<Article> {
+    let Some(text) = decode(bytes, path, diag) else {
         return Vec::new();
     };
     let base = stem(path);
@@ -425,33 +439,62 @@ fn read_json(path: &Path, boilerplate: &Boilerplate, diag: &mut Diagnostics) -> 
 }
 
 /// Reads every article under `paths`. Duplicate ids keep the first and warn.
+/// The articles in one file's bytes: one for plain text, any number for
+/// `.json`/`.jsonl`.
+pub fn parse_file(
+    path: &Path,
+    bytes: &[u8],
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Vec<Article> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if ext == "json" || ext == "jsonl" {
+        read_json(path, bytes, boilerplate, diag)
+    } else {
+        read_plain(path, bytes, boilerplate, diag)
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Keeps the first article of each id, in order; later ones are skipped
+/// with a warning naming their file.
+pub fn drop_duplicate_ids<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> (&str, &Path),
+    diag: &mut Diagnostics,
+) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        let (i, path) = id(&item);
+        if !seen.insert(i.to_string()) {
+            diag.skip(
+                path,
+                format!("duplicate article id {i:?}; the first one is kept"),
+            );
+            continue;
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// Reads every article under `paths`. Duplicate ids keep the first and warn.
 pub fn read_articles(
     paths: &[PathBuf],
     boilerplate: &Boilerplate,
     diag: &mut Diagnostics,
 ) -> Vec<Article> {
-    let mut out: Vec<Article> = Vec::new();
+    let mut all = Vec::new();
     for path in article_files(paths, diag) {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let articles = if ext == "json" || ext == "jsonl" {
-            read_json(&path, boilerplate, diag)
-        } else {
-            read_plain(&path, boilerplate, diag).into_iter().collect()
-        };
-        for a in articles {
-            if out.iter().any(|o| o.id == a.id) {
-                diag.skip(
-                    &path,
-                    format!("duplicate article id {:?}; the first one is kept", a.id),
-                );
-                continue;
-            }
-            out.push(a);
+        if let Some(bytes) = read_bytes(&path, diag) {
+            all.extend(parse_file(&path, &bytes, boilerplate, diag));
         }
     }
-    out
+    drop_duplicate_ids(all, |a: &Article| (a.id.as_str(), a.path.as_path()), diag)
 }

@@ -1,7 +1,7 @@
 //! Sentence splitting with byte offsets into the article text.
 
 /// One sentence: `text[start..end]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sentence {
     pub start: usize,
     pub end: usize,

@@ -11,6 +11,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         gazetteer: (&args.gazetteer).into(),
         out: args.out.clone(),
         strict: args.strict,
+        clean: args.clean,
     };
     let report = build::run(&config)?;
     if args.verbose {
@@ -21,6 +22,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         report.diagnostics.print();
         eprintln!("{}", report.summary());
+        eprintln!("changes: {}", report.changes);
     }
     let warnings = report.diagnostics.warnings.len();
     if config.strict && warnings > 0 {

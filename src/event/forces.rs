@@ -23,7 +23,7 @@ use super::lexicon::{ContextRole, ForceKind, Hit, Lexicon, Status};
 use crate::gazetteer::{Gazetteer, PlaceIdx, PlaceKind, Resolved};
 
 /// A force reported at a place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Force {
     pub place: PlaceIdx,
     pub actor: String,

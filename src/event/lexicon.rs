@@ -8,7 +8,9 @@ use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind
 use serde::Serialize;
 
 /// What a force is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ForceKind {
     Troops,
@@ -23,7 +25,9 @@ pub enum ForceKind {
 }
 
 /// Where a force stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Present,
@@ -35,7 +39,9 @@ pub enum Status {
 }
 
 /// What an article reports happening at a place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventType {
     Deployment,
@@ -197,6 +203,20 @@ pub struct Lexicon {
     pub context: WordList<ContextRole>,
     pub status: WordList<Status>,
     pub events: WordList<EventType>,
+    /// Hash of the lists' texts, for caches of results read with them.
+    pub fingerprint: u64,
+}
+
+/// A list's file name for messages and its text: `dir/name` when that file
+/// exists, else the built-in copy.
+fn read_list(dir: Option<&Path>, name: &str, builtin: &'static str) -> (String, String) {
+    match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+        Some(p) => match std::fs::read_to_string(&p) {
+            Ok(t) => (p.display().to_string(), t),
+            Err(_) => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
+        },
+        None => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
+    }
 }
 
 const FORCES: &str = include_str!("../../gazetteer/forces.csv");
@@ -207,14 +227,11 @@ const CONTEXT: &str = include_str!("../../gazetteer/force_context.csv");
 impl Lexicon {
     /// The built-in lists, each overridden by the same file name in `dir`.
     pub fn load(dir: Option<&Path>) -> Result<Lexicon, LexiconError> {
+        let fingerprint = std::cell::RefCell::new(rustc_hash::FxHasher::default());
         let read = |name: &str, builtin: &'static str| -> (String, String) {
-            match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
-                Some(p) => match std::fs::read_to_string(&p) {
-                    Ok(t) => (p.display().to_string(), t),
-                    Err(_) => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
-                },
-                None => (format!("<built-in>/gazetteer/{name}"), builtin.to_string()),
-            }
+            let (f, t) = read_list(dir, name, builtin);
+            std::hash::Hash::hash(&t, &mut *fingerprint.borrow_mut());
+            (f, t)
         };
         let (f, t) = read("forces.csv", FORCES);
         let forces = WordList::parse(&f, &t, |r| {
@@ -238,12 +255,14 @@ impl Lexicon {
         let status = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| Status::parse(k)))?;
         let (f, t) = read("event_words.csv", EVENTS);
         let events = WordList::parse(&f, &t, |r| r.get(1).and_then(|k| EventType::parse(k)))?;
+        let fingerprint = std::hash::Hasher::finish(&fingerprint.into_inner());
         Ok(Lexicon {
             forces,
             needs_context,
             context,
             status,
             events,
+            fingerprint,
         })
     }
 }

@@ -18,7 +18,7 @@ pub use forces::Force;
 pub use lexicon::{EventType, ForceKind, Lexicon, Status};
 
 /// One article with what was read from it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaggedArticle {
     pub article: Article,
     /// Places named outside boilerplate (no demonyms).

@@ -110,13 +110,23 @@ pub struct Gazetteer {
     demonyms: HashMap<String, String>,
     /// Files read, for messages and the cache key.
     pub sources: Vec<PathBuf>,
+    /// Hash of every gazetteer file's text and the program version.
+    pub fingerprint: u64,
 }
 
 impl Gazetteer {
     /// Loads the built-in gazetteer, overridden and extended by `config`.
     pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
         let dir = config.dir.as_deref().filter(|d| d.is_dir());
-        let src = |name: &str| load::Source::builtin_or_dir(dir, name);
+        // Every file read is hashed into the fingerprint that keys caches of
+        // results computed with this gazetteer.
+        let fingerprint = std::cell::RefCell::new(rustc_hash::FxHasher::default());
+        let seen = |s: load::Source| {
+            use std::hash::Hash;
+            s.text.hash(&mut *fingerprint.borrow_mut());
+            s
+        };
+        let src = |name: &str| load::Source::builtin_or_dir(dir, name).map(seen);
         let mut places = Vec::new();
         let mut facts = Vec::new();
         let mut sources = Vec::new();
@@ -160,7 +170,7 @@ impl Gazetteer {
         }
         extra.extend(config.extra.iter().cloned());
         for path in &extra {
-            let s = load::Source::read(path)?;
+            let s = seen(load::Source::read(path)?);
             load::curated(&s, &mut places, &mut ids)?;
             sources.push(path.clone());
         }
@@ -297,6 +307,12 @@ impl Gazetteer {
             titles: src("person_titles.txt")?.word_list(),
             demonyms,
             sources,
+            fingerprint: {
+                use std::hash::{Hash, Hasher};
+                let mut h = fingerprint.into_inner();
+                env!("CARGO_PKG_VERSION").hash(&mut h);
+                h.finish()
+            },
         })
     }
 

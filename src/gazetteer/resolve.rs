@@ -11,7 +11,7 @@ use super::place::{Place, PlaceCore, PlaceKind, distance_km};
 use super::{Gazetteer, Mention, PlaceIdx};
 
 /// One mention resolved to one place.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Resolved {
     pub start: usize,
     pub end: usize,
@@ -25,13 +25,13 @@ pub struct Resolved {
 }
 
 /// Why a mention was resolved as it was; rendered only when shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Why {
     pub prior: f64,
     /// Context rules that held (bits of `RULES`).
     pub rules: u8,
-    /// The locative word before the name, if any (an entry of `LOCATIVE`).
-    pub after: Option<&'static str>,
+    /// The locative word before the name, if any (index into `LOCATIVE`).
+    pub after: Option<u8>,
     /// The name is also an English word or a person's name.
     pub ambiguous: bool,
     pub demonym: bool,
@@ -44,7 +44,7 @@ impl Why {
         }
         let mut why = vec![format!("{} (prior {:.2})", kind.as_str(), self.prior)];
         why.extend(reasons(self.rules).map(str::to_string));
-        if let Some(w) = self.after {
+        if let Some(w) = self.after.and_then(|i| LOCATIVE.get(i as usize)) {
             why.push(format!("after '{w}'"));
         }
         if self.ambiguous {
@@ -547,7 +547,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         let why = Why {
             prior: prior(p),
             rules: rules[i],
-            after: LOCATIVE.iter().find(|w| **w == c.prev).copied(),
+            after: LOCATIVE.iter().position(|w| *w == c.prev).map(|i| i as u8),
             ambiguous: amb.any(),
             demonym: false,
         };

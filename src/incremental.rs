@@ -1,0 +1,150 @@
+//! Per-file results kept between builds (`OUT/.eventmap/`), so a rebuild
+//! reads again only the article files that are new or changed.
+//!
+//! An entry is keyed by a hash of the file's bytes and path, the gazetteer's
+//! and word lists' fingerprints and the program version; it holds what the
+//! event builder read from the file and the warnings it gave. An entry that
+//! does not parse is reported and rebuilt, never trusted; entries no build
+//! used are deleted. Layers from cached results are the same bytes as from
+//! a clean build, because they are made from the same records.
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Warning;
+use crate::event::TaggedArticle;
+
+/// The cache folder inside the output folder.
+pub const CACHE_DIR: &str = ".eventmap";
+
+/// What one article file gave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileResult {
+    pub key: u64,
+    pub path: PathBuf,
+    pub articles: Vec<TaggedArticle>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Counts of the last build's layers, for the change summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub articles: usize,
+    pub places: usize,
+    pub forces: usize,
+    pub events: usize,
+}
+
+pub struct Cache {
+    dir: PathBuf,
+    used: HashSet<u64>,
+}
+
+/// The key of a file's result.
+pub fn key(settings: u64, path: &Path, bytes: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    settings.hash(&mut h);
+    path.hash(&mut h);
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Cache {
+    pub fn open(out: &Path) -> Cache {
+        Cache {
+            dir: out.join(CACHE_DIR),
+            used: HashSet::new(),
+        }
+    }
+
+    fn entry(&self, key: u64) -> PathBuf {
+        self.dir.join(format!("{key:016x}.json"))
+    }
+
+    /// The cached result for `key`: Ok(None) when there is none, Err with a
+    /// message when there is one that cannot be read (it is then rebuilt).
+    pub fn get(&mut self, key: u64) -> Result<Option<FileResult>, String> {
+        let path = self.entry(key);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(None);
+        };
+        match serde_json::from_slice::<FileResult>(&bytes) {
+            Ok(r) if r.key == key => {
+                self.used.insert(key);
+                Ok(Some(r))
+            }
+            Ok(_) => Err(format!(
+                "{}: cache entry for another file; rebuilt",
+                path.display()
+            )),
+            Err(e) => Err(format!(
+                "{}: damaged cache entry ({e}); rebuilt",
+                path.display()
+            )),
+        }
+    }
+
+    /// Stores a result; a cache that cannot be written only costs time.
+    pub fn put(&mut self, r: &FileResult) {
+        self.used.insert(r.key);
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        if let Ok(bytes) = serde_json::to_vec(r) {
+            let _ = crate::export::write_atomic(&self.entry(r.key), &bytes);
+        }
+    }
+
+    /// The previous build's counts.
+    pub fn counts(&self) -> Option<Counts> {
+        serde_json::from_slice(&std::fs::read(self.dir.join("counts.json")).ok()?).ok()
+    }
+
+    /// Records this build's counts and deletes entries this build did not use.
+    pub fn finish(&self, counts: Counts) {
+        if let Ok(bytes) = serde_json::to_vec(&counts) {
+            let _ = std::fs::create_dir_all(&self.dir);
+            let _ = crate::export::write_atomic(&self.dir.join("counts.json"), &bytes);
+        }
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stale = name
+                .strip_suffix(".json")
+                .and_then(|k| u64::from_str_radix(k, 16).ok())
+                .is_some_and(|k| !self.used.contains(&k));
+            if stale {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Deletes everything (`--clean`).
+    pub fn clear(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// "+1 article, +3 places, +5 forces, -0 events" between two builds.
+pub fn change_summary(before: Option<Counts>, now: Counts) -> String {
+    let b = before.unwrap_or_default();
+    let d = |n: usize, o: usize| {
+        if n >= o {
+            format!("+{}", n - o)
+        } else {
+            format!("-{}", o - n)
+        }
+    };
+    format!(
+        "{} articles, {} places, {} forces, {} events",
+        d(now.articles, b.articles),
+        d(now.places, b.places),
+        d(now.forces, b.forces),
+        d(now.events, b.events)
+    )
+}

@@ -1,0 +1,152 @@
+//! Incremental builds: after adding, changing or deleting an article the
+//! layers are the same bytes as a clean build; a damaged cache entry is
+//! reported and rebuilt.
+
+mod common;
+
+use std::path::Path;
+
+use common::eventmap;
+
+const LAYERS: [&str; 9] = [
+    "places.geojson",
+    "forces.geojson",
+    "events.geojson",
+    "movements.geojson",
+    "places.csv",
+    "forces.csv",
+    "events.csv",
+    "movements.csv",
+    "eventmap.gpkg",
+];
+
+fn build(input: &Path, out: &Path, extra: &[&str]) -> String {
+    let o = eventmap()
+        .args(["build", "--articles"])
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn same_as_clean(input: &Path, incremental: &Path, scratch: &Path) {
+    let clean = scratch.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    build(input, &clean, &["--clean"]);
+    for layer in LAYERS {
+        let a = std::fs::read(incremental.join(layer)).unwrap();
+        let b = std::fs::read(clean.join(layer)).unwrap();
+        if layer.ends_with(".gpkg") {
+            // SQLite files carry a change counter; compare their tables instead.
+            let dump = |p: &Path| {
+                let db = rusqlite::Connection::open(p).unwrap();
+                let mut out = Vec::new();
+                for t in ["places", "forces", "events", "movements"] {
+                    let mut s = db
+                        .prepare(&format!("SELECT * FROM {t} ORDER BY fid"))
+                        .unwrap();
+                    let n = s.column_count();
+                    let rows = s
+                        .query_map([], |r| {
+                            Ok((0..n)
+                                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                                .collect::<Vec<_>>())
+                        })
+                        .unwrap();
+                    out.extend(rows.map(|r| r.unwrap().join("|")));
+                }
+                out
+            };
+            assert_eq!(
+                dump(&incremental.join(layer)),
+                dump(&clean.join(layer)),
+                "{layer}"
+            );
+        } else {
+            assert!(a == b, "{layer} differs from a clean build");
+        }
+    }
+}
+
+#[test]
+fn incremental_equals_clean_after_add_change_and_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "Frigates\nGermany will send three frigates to Norway.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("b.txt"),
+        "Tanks\nBritain sent 20 tanks to Estonia.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let first = build(&input, &out, &[]);
+    assert!(
+        first.contains("+2 articles") && first.contains("2 file(s) read"),
+        "{first}"
+    );
+
+    std::fs::write(
+        input.join("c.txt"),
+        "Jets\nSpain is sending fighter jets to Bulgaria.\n",
+    )
+    .unwrap();
+    let added = build(&input, &out, &[]);
+    assert!(
+        added.contains("+1 articles") && added.contains("1 file(s) read, 2 from the cache"),
+        "{added}"
+    );
+    same_as_clean(&input, &out, dir.path());
+
+    std::fs::write(
+        input.join("a.txt"),
+        "Frigates\nGermany will send five frigates to Denmark.\n",
+    )
+    .unwrap();
+    let changed = build(&input, &out, &[]);
+    assert!(
+        changed.contains("1 file(s) read, 2 from the cache"),
+        "{changed}"
+    );
+    same_as_clean(&input, &out, dir.path());
+
+    std::fs::remove_file(input.join("b.txt")).unwrap();
+    let deleted = build(&input, &out, &[]);
+    assert!(deleted.contains("-1 articles"), "{deleted}");
+    same_as_clean(&input, &out, dir.path());
+}
+
+#[test]
+fn a_damaged_cache_entry_is_reported_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "Frigates\nGermany will send three frigates to Norway.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build(&input, &out, &[]);
+    let cache = out.join(".eventmap");
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "counts.json" {
+            std::fs::write(&p, "{\"key\": 1, \"garbage\"").unwrap();
+        }
+    }
+    let again = build(&input, &out, &[]);
+    assert!(
+        again.contains("damaged cache entry") && again.contains("1 file(s) read"),
+        "{again}"
+    );
+    same_as_clean(&input, &out, dir.path());
+}
