@@ -43,7 +43,8 @@ def article(rng, i):
     lines = [title, f"{rng.randint(1, 28)} {rng.choice(MONTHS)} 202{rng.randint(2, 5)}"]
     body = [f"{owner[0].upper() + owner[1:]} {rng.choice(VERBS)} {rng.choice(NUMBERS)} {unit} to {place}, "
             f"the defence ministry said on {rng.choice(DAYS)}."]
-    for _ in range(rng.randint(3, 9)):
+    # News articles run to 400-900 words: 20 to 45 sentences.
+    for _ in range(rng.randint(20, 45)):
         if rng.random() < 0.4:
             body.append(f"{adj} {rng.choice(UNITS)} are already stationed in {rng.choice(PLACES)}.")
         else:
