@@ -75,8 +75,11 @@ pub fn write(path: &Path, layers: &[(&str, Table)]) -> Result<(), ExportError> {
     {
         let err = sql_err(path);
         let mut db = Connection::open(tmp.path()).map_err(&err)?;
+        // No journal and no syncs: the file is a temporary one, renamed into
+        // place only once complete, so a crash cannot leave a half package.
         db.execute_batch(&format!(
             "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
+             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
              CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
                organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
              INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
