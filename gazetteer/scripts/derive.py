@@ -178,13 +178,19 @@ def continents():
     return out
 
 
-def ambiguity(all_names):
+def lower_case_words():
+    """The folded lower-case words of Debian's wamerican list."""
     words = set()
     with open("/usr/share/dict/american-english", encoding="utf-8") as fh:
         for w in fh:
             w = w.strip()
             if w and w[0].islower() and "'" not in w:
                 words.add(fold(w))
+    return words
+
+
+def ambiguity(all_names):
+    words = lower_case_words()
     first, last = set(), set()
     for fname, target, minpct in (("dist.male.first", first, FIRSTNAME_MIN_PCT),
                                   ("dist.female.first", first, FIRSTNAME_MIN_PCT),
@@ -211,12 +217,7 @@ def write_english_words():
     """Lower-case English words: a capitalised one after a city name ("Washington
     Post") extends it into an organisation, an unknown one ("Vladimir Putin")
     into a person."""
-    words = set()
-    with open("/usr/share/dict/american-english", encoding="utf-8") as fh:
-        for w in fh:
-            w = w.strip()
-            if w and w[0].islower() and "'" not in w:
-                words.add(fold(w))
+    words = lower_case_words()
     write("english_words.tsv", ["word"], [(w,) for w in sorted(words) if w],
           "Lower-case words of Debian's wamerican (SCOWL word list, permissive licence); derived by scripts/derive.py")
 

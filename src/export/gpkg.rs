@@ -64,14 +64,7 @@ pub fn write(path: &Path, layers: &[(&str, Table)]) -> Result<(), ExportError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .suffix(".gpkg")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let tmp = super::temp_beside(path, ".gpkg").map_err(io)?;
     {
         let err = sql_err(path);
         let mut db = Connection::open(tmp.path()).map_err(&err)?;
@@ -199,13 +192,6 @@ pub fn write(path: &Path, layers: &[(&str, Table)]) -> Result<(), ExportError> {
             }
         }
         tx.commit().map_err(&err)?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
     }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
