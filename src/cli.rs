@@ -24,6 +24,10 @@ pub enum Command {
     Lookup(LookupArgs),
     /// Print each place mention in a text, with offsets, the chosen place and why.
     Tag(TagArgs),
+    /// Copy article files into the articles folder and rebuild.
+    Add(AddArgs),
+    /// Rebuild whenever an article is added, changed or removed.
+    Watch(WatchArgs),
     /// Show, sentence by sentence, the places and forces read from an article and why.
     Explain(ExplainArgs),
     /// Measure gazetteer load time, tagging throughput (one core) and peak memory.
@@ -114,6 +118,39 @@ pub struct ExplainArgs {
     /// Show every sentence, also those with no place or force.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Article files to add.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The articles folder to copy them into.
+    #[arg(long, default_value = "seeds", value_name = "DIR")]
+    pub to: PathBuf,
+    /// Output folder for the layers.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Article files or folders to watch.
+    #[arg(long, value_name = "PATH", num_args = 1.., default_value = "seeds")]
+    pub articles: Vec<PathBuf>,
+    /// Output folder for the layers.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// How often to look for changes, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub interval_ms: u64,
+    /// Stop after this many builds (for scripts and tests).
+    #[arg(long, hide = true)]
+    pub max_builds: Option<usize>,
     #[command(flatten)]
     pub gazetteer: GazetteerArgs,
 }

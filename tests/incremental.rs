@@ -150,3 +150,97 @@ fn a_damaged_cache_entry_is_reported_and_rebuilt() {
     );
     same_as_clean(&input, &out, dir.path());
 }
+
+#[test]
+fn add_copies_articles_and_rebuilds_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "Frigates\nGermany will send three frigates to Norway.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    build(&input, &out, &[]);
+    let new = dir.path().join("new.txt");
+    std::fs::write(&new, "Jets\nSpain is sending fighter jets to Bulgaria.\n").unwrap();
+    let o = eventmap()
+        .arg("add")
+        .arg(&new)
+        .arg("--to")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(input.join("new.txt").exists());
+    assert!(
+        stderr.contains("+1 articles") && stderr.contains("1 file(s) read, 1 from the cache"),
+        "{stderr}"
+    );
+    same_as_clean(&input, &out, dir.path());
+    // A different article under a taken name is refused, not overwritten.
+    std::fs::write(&new, "Other\nItaly sent ships to Libya.\n").unwrap();
+    let o = eventmap()
+        .arg("add")
+        .arg(&new)
+        .arg("--to")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already there"));
+}
+
+#[test]
+fn watch_rebuilds_when_an_article_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(
+        input.join("a.txt"),
+        "Frigates\nGermany will send three frigates to Norway.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eventmap"))
+        .current_dir(common::root())
+        .args([
+            "watch",
+            "--interval-ms",
+            "100",
+            "--max-builds",
+            "2",
+            "--articles",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first build, then add an article.
+    for _ in 0..200 {
+        if out.join("places.geojson").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::fs::write(
+        input.join("b.txt"),
+        "Jets\nSpain is sending fighter jets to Bulgaria.\n",
+    )
+    .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(out.join("places.geojson")).unwrap();
+    assert!(
+        text.contains("Bulgaria"),
+        "the second build saw the new article"
+    );
+}

@@ -1,11 +1,13 @@
 //! One file per subcommand; each turns its arguments into a config, calls
 //! the library and prints.
 
+pub mod add;
 pub mod bench;
 pub mod build;
 pub mod explain;
 pub mod lookup;
 pub mod tag;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -19,6 +21,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tag(args) => tag::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Add(args) => add::run(args),
+        Command::Watch(args) => watch::run(args),
     }
 }
 
