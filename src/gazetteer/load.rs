@@ -340,8 +340,9 @@ struct CuratedRow {
     country: String,
     #[serde(default)]
     aliases: String,
-    #[serde(default)]
-    source: String,
+    /// Where the row comes from; documented in the file, not used.
+    #[serde(default, rename = "source")]
+    _source: String,
 }
 
 /// The column names a curated CSV must have, in order.
@@ -405,7 +406,6 @@ pub fn curated(
         if !ids.insert(row.id.trim().to_string()) {
             return Err(src.field_error(line, "id", &row.id, "duplicate id"));
         }
-        let _ = &row.source;
         let mut names = vec![row.name.trim().to_string()];
         names.extend(split_list(&row.aliases).map(str::to_string));
         out.push(Place {
