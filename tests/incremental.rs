@@ -236,7 +236,20 @@ fn watch_rebuilds_when_an_article_arrives() {
         "Jets\nSpain is sending fighter jets to Bulgaria.\n",
     )
     .unwrap();
-    let status = child.wait().unwrap();
+    // A watchdog, not a timing assertion: a watcher that never sees the
+    // change would otherwise hang the test run.
+    let mut status = None;
+    for _ in 0..1200 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let Some(status) = status else {
+        let _ = child.kill();
+        panic!("watch did not rebuild after an article was added");
+    };
     assert!(status.success());
     let text = std::fs::read_to_string(out.join("places.geojson")).unwrap();
     assert!(
