@@ -1,4 +1,7 @@
 //! The build engine: articles + gazetteer -> layers in the output folder.
+//! It takes the output lock, reuses cached per-file results where the
+//! inputs are unchanged, tags the rest in parallel, and writes every layer
+//! only after all of them are serialised.
 
 use std::path::PathBuf;
 

@@ -2,8 +2,9 @@
 //!
 //! Data flows one way: `article` (files -> records) and `gazetteer` (names ->
 //! places) feed `event` (what happened where), which `export` writes as
-//! layers. `build` wires the stages for the `build` subcommand; `cli` and
-//! `cmd` only parse arguments and print.
+//! layers (GeoJSON, CSV, GeoPackage). `build` wires the stages for the
+//! `build` subcommand and `incremental` keeps per-file results between
+//! builds; `cli` and `cmd` only parse arguments and print.
 
 pub mod article;
 pub mod build;
