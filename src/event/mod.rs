@@ -148,6 +148,7 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
     let mut out = Vec::new();
     for (ai, t) in tagged.iter().enumerate() {
         let mut places: BTreeMap<&str, Event> = BTreeMap::new();
+        let mut sentence_types: HashMap<(usize, usize), EventType> = HashMap::new();
         for m in &t.mentions {
             let sentence = sentence_of(&t.article.sentences, m.start)
                 .map_or((m.start, m.end), |s| (s.start, s.end));
@@ -160,13 +161,12 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
                 mentions: 0,
             });
             e.mentions += 1;
-            let lower = t.article.text[sentence.0..sentence.1].to_ascii_lowercase();
-            for hit in lex.events.find(&lower) {
-                let ty = lex.events.value(&hit);
-                if ty < e.event_type {
-                    e.event_type = ty;
-                }
-            }
+            // Each sentence's event words are read once, however many places it names.
+            let ty = *sentence_types.entry(sentence).or_insert_with(|| {
+                let lower = t.article.text[sentence.0..sentence.1].to_ascii_lowercase();
+                lex.events.find(&lower).iter().map(|h| lex.events.value(h)).min().unwrap_or(EventType::Other)
+            });
+            e.event_type = e.event_type.min(ty);
         }
         for f in &t.forces {
             if let Some(e) = places.get_mut(g.place(f.place).id.as_str()) {
