@@ -58,7 +58,36 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boi
     push(text, start + s, end, out, boilerplate);
 }
 
-fn push(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
+/// Longest "sentence" kept whole: text with no sentence end for longer than
+/// this (a scraped page with no full stops) is cut at spaces, so the work
+/// per sentence stays bounded.
+const MAX_SENTENCE: usize = 4096;
+
+fn push(text: &str, mut start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
+    while end - start > MAX_SENTENCE {
+        let mut cut = start + MAX_SENTENCE;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let cut = text[start..cut]
+            .rfind(char::is_whitespace)
+            .map_or(cut, |i| start + i + 1);
+        let cut = if cut <= start {
+            start + MAX_SENTENCE.min(end - start)
+        } else {
+            cut
+        };
+        let mut cut = cut;
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        push_one(text, start, cut, out, boilerplate);
+        start = cut;
+    }
+    push_one(text, start, end, out, boilerplate);
+}
+
+fn push_one(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
@@ -111,6 +140,18 @@ mod tests {
             texts("The U.S. will send Gen. Smith to St. Louis."),
             ["The U.S. will send Gen. Smith to St. Louis."]
         );
+    }
+
+    #[test]
+    fn a_run_with_no_sentence_end_is_cut_at_spaces() {
+        let t = "word ".repeat(3000);
+        let s = split(&t, |_| false);
+        assert!(s.len() >= 3);
+        assert!(
+            s.iter()
+                .all(|x| x.end - x.start <= MAX_SENTENCE && t.is_char_boundary(x.start))
+        );
+        assert!(s.iter().all(|x| t[x.start..x.end].ends_with("word")));
     }
 
     #[test]

@@ -461,19 +461,22 @@ fn actor_before(g: &Gazetteer, text: &str, start: usize, mentions: &[Resolved]) 
 
 /// The sentence's subject: the first country (or a capital standing for it)
 /// before the unit that does not follow a preposition.
-fn subject(
+/// Every mention of the sentence that can be a subject, in text order, as
+/// (mention index, end, country); a unit's subject is the first one that
+/// ends before it.
+fn subjects(
     g: &Gazetteer,
     text: &str,
     sentence: (usize, usize),
-    start: usize,
     mentions: &[Resolved],
-) -> Option<(usize, String)> {
+) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
     // Places listed after a preposition ("In Poland, Romania and ...")
     // share it: none of them is a subject.
     let mut in_phrase = false;
     let mut prev_end: Option<usize> = None;
     for (i, m) in mentions.iter().enumerate() {
-        if m.demonym || m.start < sentence.0 || m.end > start {
+        if m.demonym || m.start < sentence.0 || m.end > sentence.1 {
             continue;
         }
         let after_prep = words_before(text, m.start).first().is_some_and(|&(a, b)| {
@@ -496,10 +499,10 @@ fn subject(
             && (p.kind == PlaceKind::Country || p.is_capital())
             && !p.country.is_empty()
         {
-            return Some((i, p.country.clone()));
+            out.push((i, m.end, p.country.clone()));
         }
     }
-    None
+    out
 }
 
 /// Forces reported in one sentence. `mentions` are the article's mentions
@@ -523,6 +526,19 @@ pub fn sentence_forces(
     let hits = lex.forces.find(&lower);
     let groups = group_hits(body, &hits);
     let status_hits = lex.status.find(&lower);
+    // Per sentence, not per unit: who can be a subject, which places follow
+    // a preposition, and the "from X" origin.
+    let subjects = subjects(g, text, sentence, mentions);
+    let locative_at: std::collections::HashSet<usize> = places
+        .iter()
+        .filter(|(_, m)| preposition_before(text, m.start).is_some())
+        .map(|(_, m)| m.start)
+        .collect();
+    let origin_place = places.iter().find(|(_, m)| {
+        words_before(text, m.start)
+            .first()
+            .is_some_and(|&(a, b)| text[a..b].eq_ignore_ascii_case("from"))
+    });
     let context_hits = lex.context.find(&lower);
     // A military sentence: a military word, or any force word that is a
     // force in every sentence ("troops", "destroyers", "air defences").
@@ -638,7 +654,10 @@ pub fn sentence_forces(
         rules.push(format!("quantity: {qrule}"));
 
         // Actor.
-        let subj = subject(g, text, sentence, gs, mentions);
+        let subj = subjects
+            .iter()
+            .find(|s| s.1 <= gs)
+            .map(|s| (s.0, s.2.clone()));
         let mut actor = if let Some(a) = actor_before(g, text, gs, mentions) {
             rules.push("actor: word before the unit".into());
             a
@@ -725,12 +744,7 @@ pub fn sentence_forces(
             }
         }
 
-        // Origin: "from X".
-        let origin = places.iter().find(|(_, m)| {
-            words_before(text, m.start)
-                .first()
-                .is_some_and(|&(a, b)| text[a..b].eq_ignore_ascii_case("from"))
-        });
+        let origin = origin_place;
         let origin_idx = origin.map(|(i, _)| *i);
         let usable = |i: usize, m: &Resolved| {
             Some(i) != subject_idx && Some(i) != origin_idx && {
@@ -739,18 +753,27 @@ pub fn sentence_forces(
                 !(p.kind == PlaceKind::Country && p.country == actor && places.len() > 1)
             }
         };
-        let locative = |m: &Resolved| preposition_before(text, m.start).is_some();
+        let locative = |m: &Resolved| locative_at.contains(&m.start);
         // A place after the unit counts only within its clause: no comma,
         // semicolon or dash between them.
+        // Where the unit's clause ends, found once: the first hard stop
+        // after it, and its first and second commas.
+        let rest = &text[ge..s1];
+        let hard = rest.find([';', '—', '(', ')', ':']).map_or(s1, |i| ge + i);
+        let comma1 = rest.find(',').map_or(s1, |i| ge + i);
+        let comma2 = text[comma1.min(s1)..s1]
+            .get(1..)
+            .and_then(|r| r.find(','))
+            .map_or(s1, |i| comma1 + 1 + i);
         let same_clause = |m: &Resolved| {
-            let gap = &text[ge..m.start];
-            if !gap.contains([',', ';', '—', '(', ')', ':']) {
+            if m.start <= comma1.min(hard) {
                 return true;
             }
             // ", mainly in Poland": a comma and an adverb before the preposition.
+            let gap = &text[ge..m.start];
             let tail = gap.rsplit([',', ';']).next().unwrap_or_default();
-            !gap.contains([';', '—', '(', ')', ':'])
-                && gap.matches(',').count() == 1
+            m.start <= hard
+                && m.start <= comma2
                 && tail.split_whitespace().count() <= 3
                 && tail.split_whitespace().next().is_some_and(|w| {
                     matches!(

@@ -164,7 +164,12 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
             // Each sentence's event words are read once, however many places it names.
             let ty = *sentence_types.entry(sentence).or_insert_with(|| {
                 let lower = t.article.text[sentence.0..sentence.1].to_ascii_lowercase();
-                lex.events.find(&lower).iter().map(|h| lex.events.value(h)).min().unwrap_or(EventType::Other)
+                lex.events
+                    .find(&lower)
+                    .iter()
+                    .map(|h| lex.events.value(h))
+                    .min()
+                    .unwrap_or(EventType::Other)
             });
             e.event_type = e.event_type.min(ty);
         }

@@ -495,9 +495,17 @@ impl Gazetteer {
             m.end - m.start - if the { 4 } else { 0 }
         };
         found.sort_by_key(|m| (std::cmp::Reverse(weight(m)), m.start));
+        // Taken spans by start: a candidate overlaps a kept one only if its
+        // nearest neighbours do, so each check is a lookup, not a scan.
+        let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         let mut kept: Vec<Mention> = Vec::new();
         for m in found {
-            if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
+            let before = taken
+                .range(..m.end)
+                .next_back()
+                .is_some_and(|(_, &end)| end > m.start);
+            if !before {
+                taken.insert(m.start, m.end);
                 kept.push(m);
             }
         }
