@@ -134,7 +134,12 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
         .collect();
     let reread = fresh.len();
     for (i, r) in fresh {
-        cache.put(&r);
+        // A huge file's entry would cost more to write and read than to redo.
+        let small =
+            std::fs::metadata(&r.path).is_ok_and(|m| m.len() <= incremental::MAX_CACHED_FILE);
+        if small {
+            cache.put(&r);
+        }
         results[i] = Some(r);
     }
     let mut all = Vec::new();

@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::Warning;
 use crate::event::TaggedArticle;
 
+/// Files larger than this (bytes) are read again every build rather than
+/// cached: their entries would cost more than the reading they save.
+pub const MAX_CACHED_FILE: u64 = 8 * 1024 * 1024;
+
 /// The cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".eventmap";
 

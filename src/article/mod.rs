@@ -241,6 +241,21 @@ fn header(text: &str, path: &Path, diag: &mut Diagnostics) -> (Header, usize) {
     (Header::default(), 0)
 }
 
+/// A first line used as the title, cut at a word near 200 characters: an
+/// article that is one long line must not copy itself into every feature.
+fn short_title(line: &str) -> String {
+    const MAX: usize = 200;
+    if line.chars().count() <= MAX {
+        return line.to_string();
+    }
+    let cut = line.char_indices().nth(MAX).map_or(line.len(), |(i, _)| i);
+    let cut = line[..cut]
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > MAX / 2)
+        .unwrap_or(cut);
+    format!("{}…", line[..cut].trim_end())
+}
+
 /// Builds an article from its parts: sentences, title and date fallbacks.
 /// What a file or record says about an article besides its text.
 #[derive(Debug, Default)]
@@ -269,8 +284,8 @@ pub fn make_article(
         text.lines()
             .map(str::trim)
             .find(|l| !l.is_empty() && !boilerplate.is_boilerplate(l) && l != &"---")
+            .map(short_title)
             .unwrap_or_default()
-            .to_string()
     });
     // A date in the article's first lines: a dateline or "Published ...".
     let date = date.or_else(|| {

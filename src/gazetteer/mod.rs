@@ -655,7 +655,13 @@ fn section_end(text: &str, at: usize, size: usize) -> usize {
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let rest = &text[from..];
+    // Look for a break only within the next `size` bytes: the search must
+    // not rescan the rest of a huge one-line text for every section.
+    let mut window = (from + size).min(text.len());
+    while !text.is_char_boundary(window) {
+        window += 1;
+    }
+    let rest = &text[from..window];
     let cut = rest
         .find('\n')
         .or_else(|| rest.find(". "))
