@@ -96,12 +96,7 @@ fn text_json_and_jsonl_articles_with_dates() {
 
 #[test]
 fn every_feature_references_a_place_in_the_places_layer() {
-    let out = tempfile::tempdir().unwrap();
-    eventmap()
-        .args(["build", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = common::build_seeds();
     let places = read_layer(&out.path().join("places.geojson"));
     let ids: HashSet<String> = features(&places)
         .iter()

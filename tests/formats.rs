@@ -3,16 +3,11 @@
 
 mod common;
 
-use common::{eventmap, features, read_layer};
+use common::{features, read_layer};
 
 #[test]
 fn csv_and_geopackage_hold_every_layer() {
-    let out = tempfile::tempdir().unwrap();
-    eventmap()
-        .args(["build", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = common::build_seeds();
     let db = rusqlite::Connection::open(out.path().join("eventmap.gpkg")).unwrap();
     let app: i64 = db
         .query_row("PRAGMA application_id", [], |r| r.get(0))

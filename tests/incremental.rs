@@ -72,8 +72,8 @@ fn same_as_clean(input: &Path, incremental: &Path, scratch: &Path) {
     }
 }
 
-#[test]
-fn incremental_equals_clean_after_add_change_and_delete() {
+/// A folder `in` holding one article, in a fresh temporary folder.
+fn one_article() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir(&input).unwrap();
@@ -82,6 +82,12 @@ fn incremental_equals_clean_after_add_change_and_delete() {
         "Frigates\nGermany will send three frigates to Norway.\n",
     )
     .unwrap();
+    (dir, input)
+}
+
+#[test]
+fn incremental_equals_clean_after_add_change_and_delete() {
+    let (dir, input) = one_article();
     std::fs::write(
         input.join("b.txt"),
         "Tanks\nBritain sent 20 tanks to Estonia.\n",
@@ -126,14 +132,7 @@ fn incremental_equals_clean_after_add_change_and_delete() {
 
 #[test]
 fn a_damaged_cache_entry_is_reported_and_rebuilt() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    std::fs::write(
-        input.join("a.txt"),
-        "Frigates\nGermany will send three frigates to Norway.\n",
-    )
-    .unwrap();
+    let (dir, input) = one_article();
     let out = dir.path().join("out");
     build(&input, &out, &[]);
     let cache = out.join(".eventmap");
@@ -153,14 +152,7 @@ fn a_damaged_cache_entry_is_reported_and_rebuilt() {
 
 #[test]
 fn add_copies_articles_and_rebuilds_only_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    std::fs::write(
-        input.join("a.txt"),
-        "Frigates\nGermany will send three frigates to Norway.\n",
-    )
-    .unwrap();
+    let (dir, input) = one_article();
     let out = dir.path().join("out");
     build(&input, &out, &[]);
     let new = dir.path().join("new.txt");
@@ -199,14 +191,7 @@ fn add_copies_articles_and_rebuilds_only_them() {
 
 #[test]
 fn watch_rebuilds_when_an_article_arrives() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    std::fs::write(
-        input.join("a.txt"),
-        "Frigates\nGermany will send three frigates to Norway.\n",
-    )
-    .unwrap();
+    let (dir, input) = one_article();
     let out = dir.path().join("out");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("eventmap"))
         .current_dir(common::root())

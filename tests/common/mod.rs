@@ -36,6 +36,17 @@ pub fn eventmap() -> Command {
     cmd
 }
 
+/// Builds the seeds into a fresh temporary folder.
+pub fn build_seeds() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temporary folder");
+    eventmap()
+        .args(["build", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
 pub fn read_layer(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
