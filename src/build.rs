@@ -3,15 +3,15 @@
 //! inputs are unchanged, tags the rest in parallel, and writes every layer
 //! only after all of them are serialised.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::article;
 use crate::diagnostics::Diagnostics;
-use crate::event::{self, Lexicon, TaggedArticle};
-use crate::export::{self, geojson};
+use crate::event::{self, Lexicon};
+use crate::export::{self, layers::Rendered};
 use crate::gazetteer::{Gazetteer, GazetteerConfig};
 use crate::incremental;
 
@@ -50,12 +50,24 @@ impl BuildReport {
     }
 }
 
+/// Builds with the gazetteer `config` names, loaded only when some article
+/// file is not in the cache.
 pub fn run(config: &BuildConfig) -> Result<BuildReport> {
-    let gazetteer = Gazetteer::load(&config.gazetteer).context("loading the gazetteer")?;
-    run_with(config, &gazetteer)
+    run_with(config, None)
 }
 
-pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildReport> {
+/// One input file: its key, and its cached result when there is one.
+struct Input {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    key: u64,
+    result: Option<incremental::FileResult>,
+}
+
+/// Builds with `gazetteer` when given (kept loaded between builds by
+/// `watch`), else loading the one `config` names when it is needed.
+pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<BuildReport> {
+    let clock = Clock::new();
     if config.out.exists() && !config.out.is_dir() {
         anyhow::bail!(
             "{}: output path exists and is not a folder",
@@ -72,146 +84,187 @@ pub fn run_with(config: &BuildConfig, gazetteer: &Gazetteer) -> Result<BuildRepo
     let dir = config.gazetteer.dir.as_deref().filter(|d| d.is_dir());
     let lexicon = Lexicon::load(dir).context("loading the force word lists")?;
     let boilerplate = article::Boilerplate::load(dir);
+    let gazetteer_print = match gazetteer {
+        Some(g) => g.fingerprint,
+        None => {
+            crate::gazetteer::fingerprint(&config.gazetteer).context("loading the gazetteer")?
+        }
+    };
     let settings = {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
         (
-            gazetteer.fingerprint,
+            gazetteer_print,
             lexicon.fingerprint,
             boilerplate.fingerprint,
         )
             .hash(&mut h);
         h.finish()
     };
+    clock.lap("settings");
     let mut cache = incremental::Cache::open(&config.out);
     if config.clean {
         cache.clear();
     }
     let before = cache.counts();
-    let inputs = article::article_files(&config.articles, &mut diagnostics);
-    // Each file: its cached result when its bytes and the settings are
-    // unchanged, else read and tagged again (in parallel).
-    let mut results: Vec<Option<incremental::FileResult>> = Vec::with_capacity(inputs.len());
-    let mut todo = Vec::new();
-    for path in &inputs {
-        let Some(bytes) = article::read_bytes(path, &mut diagnostics) else {
-            results.push(None);
-            continue;
-        };
-        let key = incremental::key(settings, path, &bytes);
-        match cache.get(key) {
-            Ok(Some(r)) => results.push(Some(r)),
-            Ok(None) => {
-                todo.push((results.len(), path.clone(), bytes, key));
-                results.push(None);
-            }
-            Err(message) => {
-                diagnostics.warn(&config.out, message);
-                todo.push((results.len(), path.clone(), bytes, key));
-                results.push(None);
-            }
+    let paths = article::article_files(&config.articles, &mut diagnostics);
+    let mut inputs = Vec::with_capacity(paths.len());
+    for path in paths {
+        if let Some(bytes) = article::read_bytes(&path, &mut diagnostics) {
+            let key = incremental::key(settings, &path, &bytes);
+            inputs.push(Input {
+                path,
+                bytes,
+                key,
+                result: None,
+            });
         }
     }
-    let fresh: Vec<(usize, incremental::FileResult)> = todo
-        .into_par_iter()
-        .map(|(i, path, bytes, key)| {
-            let mut diag = Diagnostics::default();
-            let articles = article::parse_file(&path, &bytes, &boilerplate, &mut diag);
-            let articles = articles
-                .into_iter()
-                .map(|a| event::tag_article(gazetteer, &lexicon, a))
-                .collect();
-            (
-                i,
-                incremental::FileResult {
-                    key,
-                    path,
-                    articles,
-                    warnings: diag.warnings,
-                },
-            )
-        })
-        .collect();
-    let reread = fresh.len();
+    clock.lap("inputs read");
+    // The gazetteer loads on the other core while the cached results are read.
+    let uncached = inputs.iter().any(|i| !cache.has(i.key));
+    let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult)>> {
+        let loading = (uncached && gazetteer.is_none())
+            .then(|| s.spawn(|| Gazetteer::load(&config.gazetteer)));
+        let mut todo = Vec::new();
+        for (i, input) in inputs.iter_mut().enumerate() {
+            match cache.get(input.key) {
+                Ok(Some(r)) => input.result = Some(r),
+                Ok(None) => todo.push(i),
+                Err(message) => {
+                    diagnostics.warn(&config.out, message);
+                    todo.push(i);
+                }
+            }
+        }
+        if todo.is_empty() {
+            return Ok(Vec::new());
+        }
+        let loaded;
+        let g = match (gazetteer, loading) {
+            (Some(g), _) => g,
+            (None, Some(handle)) => {
+                loaded = handle
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("loading the gazetteer panicked"))?
+                    .context("loading the gazetteer")?;
+                &loaded
+            }
+            // Only damaged entries were missing: load now.
+            (None, None) => {
+                loaded = Gazetteer::load(&config.gazetteer).context("loading the gazetteer")?;
+                &loaded
+            }
+        };
+        let inputs = &inputs;
+        todo.into_par_iter()
+            .map(|i| {
+                let input = &inputs[i];
+                let mut diag = Diagnostics::default();
+                let articles =
+                    article::parse_file(&input.path, &input.bytes, &boilerplate, &mut diag);
+                let articles = articles
+                    .into_iter()
+                    .map(|a| {
+                        export::layers::render(g, &lexicon, &event::tag_article(g, &lexicon, a))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok((
+                    i,
+                    incremental::FileResult {
+                        key: input.key,
+                        path: input.path.clone(),
+                        articles,
+                        warnings: diag.warnings,
+                    },
+                ))
+            })
+            .collect()
+    })?;
+    clock.lap("cache read + tagging");
+    let (read, reread) = (inputs.len(), fresh.len());
     for (i, r) in fresh {
         // A huge file's entry would cost more to write and read than to redo.
-        let small =
-            std::fs::metadata(&r.path).is_ok_and(|m| m.len() <= incremental::MAX_CACHED_FILE);
-        if small {
+        if inputs[i].bytes.len() as u64 <= incremental::MAX_CACHED_FILE {
             cache.put(&r);
         }
-        results[i] = Some(r);
+        inputs[i].result = Some(r);
     }
+    // (article key, article) in input order; the key names the article's
+    // rows in the GeoPackage.
     let mut all = Vec::new();
-    for r in results.into_iter().flatten() {
+    for r in inputs.into_iter().filter_map(|i| i.result) {
         diagnostics.warnings.extend(r.warnings);
-        all.extend(r.articles);
+        for a in r.articles {
+            all.push((incremental::key(r.key, Path::new(""), a.id.as_bytes()), a));
+        }
     }
-    let tagged = article::drop_duplicate_ids(
+    let kept = article::drop_duplicate_ids(
         all,
-        |t: &TaggedArticle| (t.article.id.as_str(), t.article.path.as_path()),
+        |(_, a): &(u64, Rendered)| (a.id.as_str(), a.path.as_path()),
         &mut diagnostics,
     );
-    let n = tagged.len();
-    let per_article = tagged
-        .iter()
-        .map(|t| {
-            format!(
-                "{}: {} place mention(s), {} force(s), date {}",
-                t.article.id,
-                t.mentions.len(),
-                t.forces.len(),
-                t.article.date.as_deref().unwrap_or("-")
+    let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
+    clock.lap("cache written");
+    let layers = export::layers::assemble(&articles)?;
+    clock.lap("layers assembled");
+    // Every layer is serialised before any is written, so a failure leaves
+    // the old set; the files and the GeoPackage are written side by side.
+    let keyed: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
+    let (files, package) = rayon::join(
+        || {
+            layers
+                .files
+                .par_iter()
+                .try_for_each(|(file, bytes)| export::write_atomic(&config.out.join(file), bytes))
+        },
+        || {
+            export::gpkg::write(
+                &config.out.join("eventmap.gpkg"),
+                &layers.place_rows,
+                &keyed,
             )
-        })
-        .collect();
-    let places = event::summarise_places(gazetteer, &tagged);
-    let events = event::events(gazetteer, &lexicon, &tagged);
-    let layers = [
-        ("places", export::places::features(gazetteer, &places)),
-        ("forces", export::forces::features(gazetteer, &tagged)),
-        (
-            "events",
-            export::forces::events(gazetteer, &tagged, &events),
-        ),
-        ("movements", export::forces::movements(gazetteer, &tagged)),
-    ];
-    let forces = layers[1].1.len();
-    // Serialise all layers before writing any, so a failure leaves the old set.
-    let mut files = Vec::new();
-    let mut tables = Vec::new();
-    for (name, features) in layers {
-        let table = export::table::table(&features);
-        files.push((format!("{name}.csv"), export::csv::to_bytes(name, &table)?));
-        files.push((
-            format!("{name}.geojson"),
-            geojson::to_bytes(name, features)?,
-        ));
-        tables.push((name, table));
-    }
-    for (file, bytes) in files {
-        export::write_atomic(&config.out.join(file), &bytes)?;
-    }
-    export::gpkg::write(&config.out.join("eventmap.gpkg"), &tables)?;
+        },
+    );
+    files?;
+    package?;
+    clock.lap("layers and geopackage written");
+    let [places, forces, events, _] = layers.counts;
     let counts = incremental::Counts {
-        articles: n,
-        places: places.len(),
+        articles: kept.len(),
+        places,
         forces,
-        events: events.len(),
+        events,
     };
     cache.finish(counts);
     Ok(BuildReport {
         changes: format!(
             "{} ({reread} file(s) read, {} from the cache)",
             incremental::change_summary(before, counts),
-            inputs.len() - reread
+            read - reread
         ),
-        articles: n,
+        articles: kept.len(),
         skipped: diagnostics.skipped(),
-        places: places.len(),
+        places,
         forces,
-        events: events.len(),
-        per_article,
+        events,
+        per_article: articles.iter().map(|a| a.line.clone()).collect(),
         diagnostics,
     })
+}
+
+/// Phase times on stderr when `EVENTMAP_TIMINGS` is set: where a build's
+/// time goes, for tuning.
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn new() -> Clock {
+        Clock(std::env::var_os("EVENTMAP_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&self, phase: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("{:>8.1} ms  {phase}", t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
 }

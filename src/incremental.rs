@@ -2,11 +2,12 @@
 //! reads again only the article files that are new or changed.
 //!
 //! An entry is keyed by a hash of the file's bytes and path, the gazetteer's
-//! and word lists' fingerprints and the program version; it holds what the
-//! event builder read from the file and the warnings it gave. An entry that
-//! does not parse is reported and rebuilt, never trusted; entries no build
-//! used are deleted. Layers from cached results are the same bytes as from
-//! a clean build, because they are made from the same records.
+//! and word lists' fingerprints and the program version; it holds each
+//! article's rendered layer parts (`export::layers`) and the warnings the
+//! file gave, in postcard's binary form behind a magic line. An entry that
+//! does not decode is reported and rebuilt, never trusted; entries no build
+//! used are deleted. Layers from cached parts are the same bytes as from a
+//! clean build, because both are assembled from the same parts.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Warning;
-use crate::event::TaggedArticle;
+use crate::export::layers::Rendered;
 
 /// Files larger than this (bytes) are read again every build rather than
 /// cached: their entries would cost more than the reading they save.
@@ -24,12 +25,16 @@ pub const MAX_CACHED_FILE: u64 = 8 * 1024 * 1024;
 /// The cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".eventmap";
 
+/// First bytes of every entry: names the format, so an entry of another
+/// version or program is never decoded as one of ours.
+const MAGIC: &[u8] = b"eventmap cache 2\n";
+
 /// What one article file gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileResult {
     pub key: u64,
     pub path: PathBuf,
-    pub articles: Vec<TaggedArticle>,
+    pub articles: Vec<Rendered>,
     pub warnings: Vec<Warning>,
 }
 
@@ -65,7 +70,12 @@ impl Cache {
     }
 
     fn entry(&self, key: u64) -> PathBuf {
-        self.dir.join(format!("{key:016x}.json"))
+        self.dir.join(format!("{key:016x}.bin"))
+    }
+
+    /// Whether there is an entry for `key` (which may still fail to decode).
+    pub fn has(&self, key: u64) -> bool {
+        self.entry(key).is_file()
     }
 
     /// The cached result for `key`: Ok(None) when there is none, Err with a
@@ -75,7 +85,13 @@ impl Cache {
         let Ok(bytes) = std::fs::read(&path) else {
             return Ok(None);
         };
-        match serde_json::from_slice::<FileResult>(&bytes) {
+        let Some(body) = bytes.strip_prefix(MAGIC) else {
+            return Err(format!(
+                "{}: not a cache entry of this version; rebuilt",
+                path.display()
+            ));
+        };
+        match postcard::from_bytes::<FileResult>(body) {
             Ok(r) if r.key == key => {
                 self.used.insert(key);
                 Ok(Some(r))
@@ -97,8 +113,20 @@ impl Cache {
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        if let Ok(bytes) = serde_json::to_vec(r) {
-            let _ = crate::export::write_atomic(&self.entry(r.key), &bytes);
+        let Ok(body) = postcard::to_stdvec(r) else {
+            return;
+        };
+        // Written without a sync: a torn entry fails to decode and is rebuilt.
+        let Ok(mut tmp) = crate::export::temp_beside(&self.entry(r.key), "") else {
+            return;
+        };
+        use std::io::Write;
+        if tmp
+            .write_all(MAGIC)
+            .and_then(|_| tmp.write_all(&body))
+            .is_ok()
+        {
+            let _ = tmp.persist(self.entry(r.key));
         }
     }
 
@@ -119,9 +147,12 @@ impl Cache {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let stale = name
-                .strip_suffix(".json")
+                .strip_suffix(".bin")
+                .or_else(|| name.strip_suffix(".json"))
                 .and_then(|k| u64::from_str_radix(k, 16).ok())
-                .is_some_and(|k| !self.used.contains(&k));
+                .is_some_and(|k| !self.used.contains(&k))
+                // Left by a build killed while writing an entry.
+                || name.starts_with(".tmp");
             if stale {
                 let _ = std::fs::remove_file(e.path());
             }

@@ -41,23 +41,39 @@ fn same_as_clean(input: &Path, incremental: &Path, scratch: &Path) {
         let a = std::fs::read(incremental.join(layer)).unwrap();
         let b = std::fs::read(clean.join(layer)).unwrap();
         if layer.ends_with(".gpkg") {
-            // SQLite files carry a change counter; compare their tables instead.
+            // SQLite files carry a change counter, and an updated package
+            // numbers its rows in the order they came: compare each table's
+            // rows (without fid, sorted), its R-tree size and its extent.
             let dump = |p: &Path| {
                 let db = rusqlite::Connection::open(p).unwrap();
                 let mut out = Vec::new();
                 for t in ["places", "forces", "events", "movements"] {
-                    let mut s = db
-                        .prepare(&format!("SELECT * FROM {t} ORDER BY fid"))
-                        .unwrap();
+                    let mut s = db.prepare(&format!("SELECT * FROM {t}")).unwrap();
                     let n = s.column_count();
-                    let rows = s
+                    let mut rows: Vec<String> = s
                         .query_map([], |r| {
-                            Ok((0..n)
+                            Ok((1..n)
                                 .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                                .collect::<Vec<_>>())
+                                .collect::<Vec<_>>()
+                                .join("|"))
                         })
+                        .unwrap()
+                        .map(Result::unwrap)
+                        .collect();
+                    rows.sort();
+                    out.extend(rows);
+                    let (index, extent): (i64, String) = db
+                        .query_row(
+                            &format!(
+                                "SELECT (SELECT count(*) FROM rtree_{t}_geom),
+                                   min_x || ' ' || min_y || ' ' || max_x || ' ' || max_y
+                                 FROM gpkg_contents WHERE table_name = '{t}'"
+                            ),
+                            [],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
                         .unwrap();
-                    out.extend(rows.map(|r| r.unwrap().join("|")));
+                    out.push(format!("{t}: {index} indexed, extent {extent}"));
                 }
                 out
             };
@@ -135,18 +151,42 @@ fn a_damaged_cache_entry_is_reported_and_rebuilt() {
     let (dir, input) = one_article();
     let out = dir.path().join("out");
     build(&input, &out, &[]);
-    let cache = out.join(".eventmap");
-    for e in std::fs::read_dir(&cache).unwrap() {
-        let p = e.unwrap().path();
-        if p.file_name().unwrap() != "counts.json" {
-            std::fs::write(&p, "{\"key\": 1, \"garbage\"").unwrap();
-        }
+    let entries = || {
+        std::fs::read_dir(out.join(".eventmap"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+            .collect::<Vec<_>>()
+    };
+    // Cut short: the header is ours but the body does not decode.
+    for p in entries() {
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
     }
     let again = build(&input, &out, &[]);
     assert!(
         again.contains("damaged cache entry") && again.contains("1 file(s) read"),
         "{again}"
     );
+    same_as_clean(&input, &out, dir.path());
+    // Foreign: not an entry of this program at all.
+    for p in entries() {
+        std::fs::write(&p, "{\"key\": 1, \"garbage\"").unwrap();
+    }
+    let again = build(&input, &out, &[]);
+    assert!(
+        again.contains("not a cache entry of this version") && again.contains("1 file(s) read"),
+        "{again}"
+    );
+    same_as_clean(&input, &out, dir.path());
+    // A GeoPackage that is not ours is written anew, not updated.
+    std::fs::write(out.join("eventmap.gpkg"), "not a database").unwrap();
+    std::fs::write(
+        input.join("b.txt"),
+        "Ships\nTurkey sent two frigates to Varna.\n",
+    )
+    .unwrap();
+    build(&input, &out, &[]);
     same_as_clean(&input, &out, dir.path());
 }
 

@@ -26,17 +26,6 @@ pub struct TaggedArticle {
     pub forces: Vec<Force>,
 }
 
-/// One place across all articles: the places layer's row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlaceSummary {
-    pub place: PlaceIdx,
-    pub mentions: usize,
-    /// Article ids, sorted.
-    pub articles: Vec<String>,
-    /// The highest confidence of any of its mentions.
-    pub confidence: f64,
-}
-
 /// One (article, place) event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -111,35 +100,6 @@ pub fn tag_article(g: &Gazetteer, lex: &Lexicon, article: Article) -> TaggedArti
 fn sentence_of(sentences: &[Sentence], at: usize) -> Option<&Sentence> {
     let i = sentences.partition_point(|s| s.end <= at);
     sentences.get(i).filter(|s| s.start <= at)
-}
-
-/// One summary per place named anywhere, ordered by place id.
-pub fn summarise_places(g: &Gazetteer, tagged: &[TaggedArticle]) -> Vec<PlaceSummary> {
-    let mut by_place: BTreeMap<&str, PlaceSummary> = BTreeMap::new();
-    for t in tagged {
-        for m in &t.mentions {
-            let s = by_place
-                .entry(&g.place(m.place).id)
-                .or_insert_with(|| PlaceSummary {
-                    place: m.place,
-                    mentions: 0,
-                    articles: Vec::new(),
-                    confidence: 0.0,
-                });
-            s.mentions += 1;
-            if !s.articles.contains(&t.article.id) {
-                s.articles.push(t.article.id.clone());
-            }
-            s.confidence = s.confidence.max(m.confidence);
-        }
-    }
-    by_place
-        .into_values()
-        .map(|mut s| {
-            s.articles.sort();
-            s
-        })
-        .collect()
 }
 
 /// One event per (article, place), typed by the words of the sentences that

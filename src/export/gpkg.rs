@@ -6,10 +6,13 @@
 
 use std::path::Path;
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params, params_from_iter};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::ExportError;
-use super::table::{ColumnType, Table, Value};
+use super::layers::{self, ARTICLE_LAYERS, Rendered};
+use super::table::{ColumnType, LAYERS, Layer, PLACES, Row, Value};
 
 const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]";
 
@@ -58,141 +61,261 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Writes all `layers` (name, table) into the GeoPackage at `path`.
-pub fn write(path: &Path, layers: &[(&str, Table)]) -> Result<(), ExportError> {
+/// Marks a package this program wrote and can update in place; bump it when
+/// the tables change shape.
+const SCHEMA: &str = "eventmap-gpkg-2";
+
+fn rtree(layer: &Layer) -> String {
+    quote(&format!("rtree_{}_geom", layer.name))
+}
+
+/// The GeoPackage tables and every (empty) layer table.
+fn create(db: &Connection) -> rusqlite::Result<()> {
+    db.execute_batch(&format!(
+        "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
+         CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+           organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{WGS84_WKT}', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+         CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+           description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+           min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+         CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+           srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+           CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+           CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+         CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+           scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+         CREATE TABLE eventmap_meta (key TEXT PRIMARY KEY, value TEXT);
+         INSERT INTO eventmap_meta VALUES ('schema', '{SCHEMA}');
+         CREATE TABLE eventmap_rows (article_key INTEGER NOT NULL, layer TEXT NOT NULL, fid INTEGER NOT NULL);
+         CREATE INDEX eventmap_rows_key ON eventmap_rows (article_key);"
+    ))?;
+    for layer in LAYERS {
+        let kind = if layer.line { "LINESTRING" } else { "POINT" };
+        let mut sql = format!(
+            "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {kind}",
+            quote(layer.name)
+        );
+        for (n, ty) in layer.columns {
+            let ty = match ty {
+                ColumnType::Integer => "INTEGER",
+                ColumnType::Real => "REAL",
+                ColumnType::Text => "TEXT",
+            };
+            sql.push_str(&format!(", {} {ty}", quote(n)));
+        }
+        sql.push(')');
+        db.execute(&sql, [])?;
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES (?1, 'features', ?1, ?2, 4326)",
+            params![layer.name, format!("eventmap {} layer", layer.name)],
+        )?;
+        db.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+            params![layer.name, kind],
+        )?;
+        db.execute(
+            &format!(
+                "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
+                rtree(layer)
+            ),
+            [],
+        )?;
+        db.execute(
+            "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            params![layer.name],
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the package at `path` is one this program wrote with the current
+/// table shapes (else it is written anew).
+fn is_ours(db: &Connection) -> bool {
+    db.query_row(
+        "SELECT value FROM eventmap_meta WHERE key = 'schema'",
+        [],
+        |r| r.get::<_, String>(0),
+    )
+    .is_ok_and(|v| v == SCHEMA)
+}
+
+/// Inserts `rows` into `layer` (and its R-tree); `key` names the article
+/// they came from, so a later build can take them out again.
+fn insert(db: &Connection, layer: &Layer, key: Option<u64>, rows: &[Row]) -> rusqlite::Result<()> {
+    let names: Vec<String> = layer.columns.iter().map(|(n, _)| quote(n)).collect();
+    let marks: Vec<String> = (0..=names.len()).map(|i| format!("?{}", i + 1)).collect();
+    let mut stmt = db.prepare_cached(&format!(
+        "INSERT INTO {} (geom, {}) VALUES ({})",
+        quote(layer.name),
+        names.join(", "),
+        marks.join(", ")
+    ))?;
+    let mut index = db.prepare_cached(&format!(
+        "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+        rtree(layer)
+    ))?;
+    let mut owner = db.prepare_cached("INSERT INTO eventmap_rows VALUES (?1, ?2, ?3)")?;
+    for r in rows {
+        let mut values: Vec<SqlValue> = vec![SqlValue::Blob(geometry_blob(&r.points))];
+        values.extend(r.values.iter().map(|v| match v {
+            None => SqlValue::Null,
+            Some(Value::Integer(i)) => SqlValue::Integer(*i),
+            Some(Value::Real(x)) => SqlValue::Real(*x),
+            Some(Value::Text(s)) => SqlValue::Text(s.clone()),
+        }));
+        stmt.execute(params_from_iter(values))?;
+        let fid = db.last_insert_rowid();
+        let xs = r.points.iter().map(|p| p.0);
+        let ys = r.points.iter().map(|p| p.1);
+        let (x0, x1) = (
+            xs.clone().fold(f64::MAX, f64::min),
+            xs.fold(f64::MIN, f64::max),
+        );
+        let (y0, y1) = (
+            ys.clone().fold(f64::MAX, f64::min),
+            ys.fold(f64::MIN, f64::max),
+        );
+        index.execute(params![fid, x0, x1, y0, y1])?;
+        if let Some(key) = key {
+            // SQLite integers are signed; the key's bits are kept as they are.
+            owner.execute(params![key as i64, layer.name, fid])?;
+        }
+    }
+    Ok(())
+}
+
+enum Fill {
+    Sql(rusqlite::Error),
+    Export(ExportError),
+}
+
+impl From<rusqlite::Error> for Fill {
+    fn from(e: rusqlite::Error) -> Fill {
+        Fill::Sql(e)
+    }
+}
+
+impl From<ExportError> for Fill {
+    fn from(e: ExportError) -> Fill {
+        Fill::Export(e)
+    }
+}
+
+/// Brings the package at `file` to this build's rows: updates it in place
+/// when `reuse` (failing if it is not ours), else creates every table first.
+fn fill(
+    file: &Path,
+    reuse: bool,
+    place_rows: &[Row],
+    articles: &[(u64, &Rendered)],
+) -> Result<(), Fill> {
+    let mut db = Connection::open(file)?;
+    if reuse && !is_ours(&db) {
+        return Err(Fill::Sql(rusqlite::Error::InvalidQuery));
+    }
+    // No journal and no syncs: the file is a temporary one.
+    db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+    if !reuse {
+        create(&db)?;
+    }
+    let tx = db.transaction()?;
+    let mut old: HashMap<u64, Vec<(String, i64)>> = HashMap::default();
+    {
+        let mut s = tx.prepare("SELECT article_key, layer, fid FROM eventmap_rows")?;
+        let rows = s.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
+        })?;
+        for r in rows {
+            let (key, layer, fid) = r?;
+            old.entry(key).or_default().push((layer, fid));
+        }
+    }
+    let now: HashSet<u64> = articles.iter().map(|(k, _)| *k).collect();
+    for (key, rows) in &old {
+        if now.contains(key) {
+            continue;
+        }
+        for (layer, fid) in rows {
+            let layer = LAYERS
+                .iter()
+                .find(|l| l.name == layer)
+                .ok_or(rusqlite::Error::InvalidQuery)?;
+            tx.execute(
+                &format!("DELETE FROM {} WHERE fid = ?1", quote(layer.name)),
+                [fid],
+            )?;
+            tx.execute(
+                &format!("DELETE FROM {} WHERE id = ?1", rtree(layer)),
+                [fid],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM eventmap_rows WHERE article_key = ?1",
+            [*key as i64],
+        )?;
+    }
+    for (key, a) in articles {
+        if old.contains_key(key) {
+            continue;
+        }
+        for (layer, part) in ARTICLE_LAYERS.iter().zip(&a.parts) {
+            insert(&tx, layer, Some(*key), &layers::rows(layer, part)?)?;
+        }
+    }
+    tx.execute_batch(&format!(
+        "DELETE FROM {}; DELETE FROM {};",
+        quote(PLACES.name),
+        rtree(&PLACES)
+    ))?;
+    insert(&tx, &PLACES, None, place_rows)?;
+    for layer in LAYERS {
+        tx.execute(
+            &format!(
+                "UPDATE gpkg_contents SET
+                   min_x = coalesce((SELECT min(minx) FROM {0}), -180),
+                   max_x = coalesce((SELECT max(maxx) FROM {0}), 180),
+                   min_y = coalesce((SELECT min(miny) FROM {0}), -90),
+                   max_y = coalesce((SELECT max(maxy) FROM {0}), 90),
+                   last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                 WHERE table_name = ?1",
+                rtree(layer)
+            ),
+            [layer.name],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes the GeoPackage at `path` for this build: the places rows and each
+/// article's rows, `articles` being (article key, rendered article) in
+/// layer order. A package from an earlier build is copied and updated:
+/// rows of articles no longer there are deleted and only new articles are
+/// inserted; anything else (no package, a damaged or foreign one) is
+/// written from scratch. Either way the work happens on a temporary copy
+/// renamed into place once complete, so a crash cannot leave a half package.
+pub fn write(
+    path: &Path,
+    place_rows: &[Row],
+    articles: &[(u64, &Rendered)],
+) -> Result<(), ExportError> {
     let io = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
     };
     let tmp = super::temp_beside(path, ".gpkg").map_err(io)?;
-    {
-        let err = sql_err(path);
-        let mut db = Connection::open(tmp.path()).map_err(&err)?;
-        // No journal and no syncs: the file is a temporary one, renamed into
-        // place only once complete, so a crash cannot leave a half package.
-        db.execute_batch(&format!(
-            "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;
-             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-             CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
-               organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
-             INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system');
-             INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system');
-             INSERT INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{WGS84_WKT}', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
-             CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
-               description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-               min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-             CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-               srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-               CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-               CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-             CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
-               scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));"
-        ))
-        .map_err(&err)?;
-        let tx = db.transaction().map_err(&err)?;
-        for (name, t) in layers {
-            let line = t.rows.iter().any(|r| r.points.len() > 1);
-            let columns: Vec<String> = t
-                .columns
-                .iter()
-                .map(|(n, ty)| {
-                    let sql = match ty {
-                        ColumnType::Integer => "INTEGER",
-                        ColumnType::Real => "REAL",
-                        ColumnType::Text => "TEXT",
-                    };
-                    format!("{} {sql}", quote(n))
-                })
-                .collect();
-            let mut create = format!(
-                "CREATE TABLE {} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}",
-                quote(name),
-                if line { "LINESTRING" } else { "POINT" }
-            );
-            for c in &columns {
-                create.push_str(", ");
-                create.push_str(c);
-            }
-            create.push(')');
-            tx.execute(&create, []).map_err(&err)?;
-            let (mut minx, mut miny, mut maxx, mut maxy) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-            for p in t.rows.iter().flat_map(|r| &r.points) {
-                minx = minx.min(p.0);
-                maxx = maxx.max(p.0);
-                miny = miny.min(p.1);
-                maxy = maxy.max(p.1);
-            }
-            if t.rows.is_empty() {
-                (minx, miny, maxx, maxy) = (-180.0, -90.0, 180.0, 90.0);
-            }
-            tx.execute(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, 4326)",
-                params![name, format!("eventmap {name} layer"), minx, miny, maxx, maxy],
-            )
-            .map_err(&err)?;
-            tx.execute(
-                "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-                params![name, if line { "LINESTRING" } else { "POINT" }],
-            )
-            .map_err(&err)?;
-            let names: Vec<String> = t.columns.iter().map(|(n, _)| quote(n)).collect();
-            let marks: Vec<String> = (0..=names.len()).map(|i| format!("?{}", i + 1)).collect();
-            let insert = format!(
-                "INSERT INTO {} (geom{}{}) VALUES ({})",
-                quote(name),
-                if names.is_empty() { "" } else { ", " },
-                names.join(", "),
-                marks.join(", ")
-            );
-            let rtree = format!("rtree_{name}_geom");
-            tx.execute(
-                &format!(
-                    "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy)",
-                    quote(&rtree)
-                ),
-                [],
-            )
-            .map_err(&err)?;
-            tx.execute(
-                "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
-                params![name],
-            )
-            .map_err(&err)?;
-            {
-                let mut stmt = tx.prepare(&insert).map_err(&err)?;
-                let mut index = tx
-                    .prepare(&format!(
-                        "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
-                        quote(&rtree)
-                    ))
-                    .map_err(&err)?;
-                for r in &t.rows {
-                    let mut values: Vec<rusqlite::types::Value> =
-                        vec![rusqlite::types::Value::Blob(geometry_blob(&r.points))];
-                    values.extend(r.values.iter().map(|v| match v {
-                        None => rusqlite::types::Value::Null,
-                        Some(Value::Integer(i)) => rusqlite::types::Value::Integer(*i),
-                        Some(Value::Real(x)) => rusqlite::types::Value::Real(*x),
-                        Some(Value::Text(s)) => rusqlite::types::Value::Text(s.clone()),
-                    }));
-                    stmt.execute(params_from_iter(values)).map_err(&err)?;
-                    let fid = tx.last_insert_rowid();
-                    let xs = r.points.iter().map(|p| p.0);
-                    let ys = r.points.iter().map(|p| p.1);
-                    let (x0, x1) = (
-                        xs.clone().fold(f64::MAX, f64::min),
-                        xs.fold(f64::MIN, f64::max),
-                    );
-                    let (y0, y1) = (
-                        ys.clone().fold(f64::MAX, f64::min),
-                        ys.fold(f64::MIN, f64::max),
-                    );
-                    index.execute(params![fid, x0, x1, y0, y1]).map_err(&err)?;
-                }
-            }
-        }
-        tx.commit().map_err(&err)?;
+    let copied = path.is_file() && std::fs::copy(path, tmp.path()).is_ok();
+    if !copied || fill(tmp.path(), true, place_rows, articles).is_err() {
+        tmp.as_file().set_len(0).map_err(io)?;
+        fill(tmp.path(), false, place_rows, articles).map_err(|e| match e {
+            Fill::Sql(e) => sql_err(path)(e),
+            Fill::Export(e) => e,
+        })?;
     }
+    tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

@@ -5,8 +5,8 @@ pub mod csv;
 pub mod forces;
 pub mod geojson;
 pub mod gpkg;
+pub mod layers;
 pub mod lock;
-pub mod places;
 pub mod table;
 
 use std::io::Write;

@@ -11,7 +11,7 @@ use daachorse::DoubleArrayAhoCorasick;
 
 use super::{PatternEntries, PlaceIdx};
 
-const MAGIC: &[u8; 8] = b"EVMAPGZ2";
+const MAGIC: &[u8; 8] = b"EVMAPGZ3";
 /// Magic, source hash, checksum of the rest.
 const HEADER: usize = 24;
 

@@ -90,8 +90,8 @@ impl Ambiguity {
 pub struct Gazetteer {
     places: Vec<Place>,
     patterns: PatternEntries,
+    /// Folded names, sorted; a pattern's index is its key's position.
     pattern_keys: Vec<String>,
-    by_key: HashMap<String, usize>,
     /// Hashes of the first word of every name: other words never start a match.
     first_words: HashSet<u64>,
     automaton: DoubleArrayAhoCorasick<u32>,
@@ -114,19 +114,133 @@ pub struct Gazetteer {
     pub fingerprint: u64,
 }
 
+/// Every built-in gazetteer file `Gazetteer::load` reads (a file of the
+/// same name in the gazetteer folder overrides it).
+const FILES: &[&str] = &[
+    "countries.tsv",
+    "continents.tsv",
+    "admin1.tsv",
+    "geonames_cities.tsv",
+    "curated.csv",
+    "country_aliases.csv",
+    "country_points.csv",
+    "ambiguous_names.tsv",
+    "demonyms.csv",
+    "not_places.txt",
+    "first_names.tsv",
+    "english_words.tsv",
+    "person_titles.txt",
+];
+
+/// Extra entry lists: every other `*.csv` in the gazetteer folder, then the
+/// `--gazetteer` files.
+fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError> {
+    let mut extra: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = config.dir.as_deref().filter(|d| d.is_dir()) {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|source| GazetteerError::Read {
+                file: dir.to_path_buf(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                p.extension().is_some_and(|e| e == "csv")
+                    && name != "curated.csv"
+                    && !NOT_ENTRY_CSV.contains(&name)
+            })
+            .collect();
+        found.sort();
+        extra.extend(found);
+    }
+    extra.extend(config.extra.iter().cloned());
+    Ok(extra)
+}
+
+/// A hash of every file the gazetteer of `config` is made from and of the
+/// program version: what caches of results computed with it are keyed by.
+/// Reads the files but builds nothing, so a build whose articles are all
+/// cached never loads the gazetteer.
+pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
+    use std::hash::{Hash, Hasher};
+    let dir = config.dir.as_deref().filter(|d| d.is_dir());
+    let mut h = rustc_hash::FxHasher::default();
+    for name in FILES {
+        load::Source::builtin_or_dir(dir, name)?.text.hash(&mut h);
+    }
+    for path in extra_files(config)? {
+        load::Source::read(&path)?.text.hash(&mut h);
+    }
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    Ok(h.finish())
+}
+
+/// What `Gazetteer::load` reads beside the places.
+struct Side {
+    ambiguity: HashMap<String, Ambiguity>,
+    not_places: HashSet<String>,
+    first_names: HashSet<String>,
+    english_words: HashSet<String>,
+    titles: HashSet<String>,
+    fingerprint: u64,
+}
+
 impl Gazetteer {
     /// Loads the built-in gazetteer, overridden and extended by `config`.
     pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
         let dir = config.dir.as_deref().filter(|d| d.is_dir());
-        // Every file read is hashed into the fingerprint that keys caches of
-        // results computed with this gazetteer.
-        let fingerprint = std::cell::RefCell::new(rustc_hash::FxHasher::default());
-        let seen = |s: load::Source| {
-            use std::hash::Hash;
-            s.text.hash(&mut *fingerprint.borrow_mut());
-            s
+        let src = |name: &str| {
+            // Every file read must be in the fingerprint.
+            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
+            load::Source::builtin_or_dir(dir, name)
         };
-        let src = |name: &str| load::Source::builtin_or_dir(dir, name).map(seen);
+        // The small lists are read on the other core while the places load.
+        let side = || -> Result<_, GazetteerError> {
+            let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
+                .into_iter()
+                .map(|(k, flags)| {
+                    let has = |f: &str| flags.iter().any(|x| x == f);
+                    (
+                        k,
+                        Ambiguity {
+                            word: has("word"),
+                            first_name: has("first_name"),
+                            surname: has("surname"),
+                        },
+                    )
+                })
+                .collect();
+            Ok(Side {
+                ambiguity,
+                not_places: src("not_places.txt")?.word_list(),
+                first_names: src("first_names.tsv")?.word_list(),
+                english_words: src("english_words.tsv")?.word_list(),
+                titles: src("person_titles.txt")?.word_list(),
+                fingerprint: fingerprint(config)?,
+            })
+        };
+        let (side, main) = rayon::join(side, || Gazetteer::load_places(config));
+        let side = side?;
+        let main = main?;
+        Ok(Gazetteer {
+            ambiguity: side.ambiguity,
+            not_places: side.not_places,
+            first_names: side.first_names,
+            english_words: side.english_words,
+            titles: side.titles,
+            fingerprint: side.fingerprint,
+            ..main
+        })
+    }
+
+    /// The places, name index and country facts of `config`'s gazetteer
+    /// (the lists `load` reads beside them are left empty).
+    fn load_places(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
+        let dir = config.dir.as_deref().filter(|d| d.is_dir());
+        let src = |name: &str| {
+            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
+            load::Source::builtin_or_dir(dir, name)
+        };
         let mut places = Vec::new();
         let mut facts = Vec::new();
         let mut sources = Vec::new();
@@ -150,27 +264,9 @@ impl Gazetteer {
             curated.path,
         ]);
 
-        let mut extra: Vec<PathBuf> = Vec::new();
-        if let Some(dir) = dir {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|source| GazetteerError::Read {
-                    file: dir.to_path_buf(),
-                    source,
-                })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    p.extension().is_some_and(|e| e == "csv")
-                        && name != "curated.csv"
-                        && !NOT_ENTRY_CSV.contains(&name)
-                })
-                .collect();
-            found.sort();
-            extra.extend(found);
-        }
-        extra.extend(config.extra.iter().cloned());
+        let extra = extra_files(config)?;
         for path in &extra {
-            let s = seen(load::Source::read(path)?);
+            let s = load::Source::read(path)?;
             load::curated(&s, &mut places, &mut ids)?;
             sources.push(path.clone());
         }
@@ -209,20 +305,6 @@ impl Gazetteer {
             }
             borders.insert(f.code.clone(), f.borders.clone());
         }
-        let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
-            .into_iter()
-            .map(|(k, flags)| {
-                let has = |f: &str| flags.iter().any(|x| x == f);
-                (
-                    k,
-                    Ambiguity {
-                        word: has("word"),
-                        first_name: has("first_name"),
-                        surname: has("surname"),
-                    },
-                )
-            })
-            .collect();
 
         let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
         for f in &facts {
@@ -277,17 +359,11 @@ impl Gazetteer {
             .iter()
             .map(|k| word_hash(k.split([' ', '|']).next().unwrap_or_default().as_bytes()))
             .collect();
-        let by_key = pattern_keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
-            .collect();
         Ok(Gazetteer {
             cores: cores(&places),
             places,
             patterns,
             pattern_keys,
-            by_key,
             first_words,
             automaton,
             countries: country_idx,
@@ -300,19 +376,14 @@ impl Gazetteer {
                 })
                 .collect(),
             borders,
-            ambiguity,
-            not_places: src("not_places.txt")?.word_list(),
-            first_names: src("first_names.tsv")?.word_list(),
-            english_words: src("english_words.tsv")?.word_list(),
-            titles: src("person_titles.txt")?.word_list(),
+            ambiguity: HashMap::default(),
+            not_places: HashSet::default(),
+            first_names: HashSet::default(),
+            english_words: HashSet::default(),
+            titles: HashSet::default(),
             demonyms,
             sources,
-            fingerprint: {
-                use std::hash::{Hash, Hasher};
-                let mut h = fingerprint.into_inner();
-                env!("CARGO_PKG_VERSION").hash(&mut h);
-                h.finish()
-            },
+            fingerprint: 0,
         })
     }
 
@@ -388,9 +459,9 @@ impl Gazetteer {
     pub fn lookup(&self, name: &str) -> Vec<PlaceIdx> {
         let key = fold::key(name);
         let mut out: Vec<PlaceIdx> = self
-            .by_key
-            .get(&key)
-            .map(|&p| self.patterns[p].iter().map(|(i, _)| *i).collect())
+            .pattern_keys
+            .binary_search(&key)
+            .map(|p| self.patterns[p].iter().map(|(i, _)| *i).collect())
             .unwrap_or_default();
         out.sort_unstable();
         out.dedup();
@@ -588,6 +659,10 @@ fn index(
         let slot = slot_of(fold::key(d), &mut keys, &mut patterns);
         patterns[slot] = vec![(*i, DEMONYM)];
     }
+    // Keys in sorted order, so a name is looked up by binary search.
+    let mut pairs: Vec<_> = keys.into_iter().zip(patterns).collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let (keys, patterns): (Vec<String>, PatternEntries) = pairs.into_iter().unzip();
     let needles = keys
         .iter()
         .enumerate()
