@@ -64,3 +64,34 @@ fn csv_and_geopackage_hold_every_layer() {
     };
     assert!(ids.contains(&"base:rota".to_string()));
 }
+
+#[test]
+fn layers_come_with_qgis_styles_and_a_project() {
+    let out = common::build_seeds();
+    let db = rusqlite::Connection::open(out.path().join("eventmap.gpkg")).unwrap();
+    let project = std::fs::read_to_string(out.path().join("eventmap.qgs")).unwrap();
+    for layer in ["places", "forces", "events", "movements"] {
+        let qml = std::fs::read_to_string(out.path().join(format!("{layer}.qml"))).unwrap();
+        assert!(qml.contains("<renderer-v2"), "{layer}.qml");
+        let (stored, default): (String, bool) = db
+            .query_row(
+                "SELECT styleQML, useAsDefault FROM layer_styles WHERE f_table_name = ?1",
+                [layer],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(stored, qml, "{layer} style in the GeoPackage");
+        assert!(default);
+        assert!(project.contains(&format!("<datasource>./{layer}.geojson</datasource>")));
+    }
+    // Forces sized by quantity and coloured by kind; movements drawn as arrows.
+    let forces = std::fs::read_to_string(out.path().join("forces.qml")).unwrap();
+    assert!(forces.contains("attr=\"kind\"") && forces.contains("&quot;quantity&quot;"));
+    let movements = std::fs::read_to_string(out.path().join("movements.qml")).unwrap();
+    assert!(movements.contains("class=\"ArrowLine\""));
+    // The seeds are all dated 2022-01-24: the project's time range is that day.
+    assert!(
+        project.contains("<start>2022-01-24T00:00:00Z</start>"),
+        "{project}"
+    );
+}

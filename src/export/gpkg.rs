@@ -63,7 +63,7 @@ fn quote(name: &str) -> String {
 
 /// Marks a package this program wrote and can update in place; bump it when
 /// the tables change shape.
-const SCHEMA: &str = "eventmap-gpkg-2";
+const SCHEMA: &str = "eventmap-gpkg-3";
 
 fn rtree(layer: &Layer) -> String {
     quote(&format!("rtree_{}_geom", layer.name))
@@ -87,6 +87,10 @@ fn create(db: &Connection) -> rusqlite::Result<()> {
            CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
          CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
            scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+         CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+           f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+           useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+         INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the layers');
          CREATE TABLE eventmap_meta (key TEXT PRIMARY KEY, value TEXT);
          INSERT INTO eventmap_meta VALUES ('schema', '{SCHEMA}');
          CREATE TABLE eventmap_rows (article_key INTEGER NOT NULL, layer TEXT NOT NULL, fid INTEGER NOT NULL);
@@ -271,6 +275,15 @@ fn fill(
         rtree(&PLACES)
     ))?;
     insert(&tx, &PLACES, None, place_rows)?;
+    // QGIS applies a layer's default style from here when the layer is opened.
+    tx.execute("DELETE FROM layer_styles", [])?;
+    for layer in LAYERS {
+        tx.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)
+             VALUES ('', '', ?1, 'geom', ?1, ?2, '', 1, 'eventmap default style', '', '')",
+            params![layer.name, super::styles::qml(layer)],
+        )?;
+    }
     for layer in LAYERS {
         tx.execute(
             &format!(

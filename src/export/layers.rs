@@ -48,6 +48,8 @@ pub struct PlaceUse {
 pub struct Rendered {
     pub id: String,
     pub path: PathBuf,
+    /// ISO 8601, when the article gives one.
+    pub date: Option<String>,
     /// "id: n place mention(s), m force(s), date d", for `build -v`.
     pub line: String,
     /// In order of place id.
@@ -98,6 +100,7 @@ pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendere
     Ok(Rendered {
         id: t.article.id.clone(),
         path: t.article.path.clone(),
+        date: t.article.date.clone(),
         line: format!(
             "{}: {} place mention(s), {} force(s), date {}",
             t.article.id,
@@ -208,6 +211,18 @@ pub fn assemble(articles: &[&Rendered]) -> Result<Assembled, ExportError> {
         let parts: Vec<&Part> = articles.iter().map(|a| &a.parts[i]).collect();
         counts[i + 1] = write(layer, &parts)?;
     }
+    for layer in super::table::LAYERS {
+        files.push((
+            format!("{}.qml", layer.name),
+            super::styles::qml(layer).as_bytes().to_vec(),
+        ));
+    }
+    let first = articles.iter().filter_map(|a| a.date.as_deref()).min();
+    let last = articles.iter().filter_map(|a| a.date.as_deref()).max();
+    files.push((
+        "eventmap.qgs".to_string(),
+        super::styles::project(first.zip(last)).into_bytes(),
+    ));
     Ok(Assembled {
         files,
         place_rows,

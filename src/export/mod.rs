@@ -7,6 +7,7 @@ pub mod geojson;
 pub mod gpkg;
 pub mod layers;
 pub mod lock;
+pub mod styles;
 pub mod table;
 
 use std::io::Write;
