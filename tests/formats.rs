@@ -86,7 +86,7 @@ fn layers_come_with_qgis_styles_and_a_project() {
     }
     // Forces sized by quantity and coloured by kind; movements drawn as arrows.
     let forces = std::fs::read_to_string(out.path().join("forces.qml")).unwrap();
-    assert!(forces.contains("attr=\"kind\"") && forces.contains("&quot;quantity&quot;"));
+    assert!(forces.contains("attr=\"kind\"") && forces.contains("scale_exp(\"quantity\""));
     let movements = std::fs::read_to_string(out.path().join("movements.qml")).unwrap();
     assert!(movements.contains("class=\"ArrowLine\""));
     // The seeds are all dated 2022-01-24: the project's time range is that day.
