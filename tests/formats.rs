@@ -95,3 +95,40 @@ fn layers_come_with_qgis_styles_and_a_project() {
         "{project}"
     );
 }
+
+#[test]
+fn the_offline_map_holds_every_layer_and_no_live_article_markup() {
+    let out = tempfile::tempdir().unwrap();
+    let o = common::eventmap()
+        .args(["build", "--articles"])
+        .arg(common::fixture("hostile"))
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    // Only the page's own four scripts: Leaflet, the data, the outlines, the app.
+    assert_eq!(page.matches("<script").count(), 4);
+    assert!(!page.contains("<img"));
+    let data = page
+        .split("<script id=\"eventmap-data\" type=\"application/json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    for layer in ["places", "forces", "events", "movements"] {
+        let geo = read_layer(&out.path().join(format!("{layer}.geojson")));
+        assert_eq!(data[layer], geo, "{layer}");
+    }
+    let titles: Vec<&str> = data["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("<script>")),
+        "{titles:?}"
+    );
+}

@@ -48,8 +48,11 @@ pub struct PlaceUse {
 pub struct Rendered {
     pub id: String,
     pub path: PathBuf,
+    pub title: String,
     /// ISO 8601, when the article gives one.
     pub date: Option<String>,
+    pub source: String,
+    pub url: String,
     /// "id: n place mention(s), m force(s), date d", for `build -v`.
     pub line: String,
     /// In order of place id.
@@ -100,7 +103,10 @@ pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendere
     Ok(Rendered {
         id: t.article.id.clone(),
         path: t.article.path.clone(),
+        title: t.article.title.clone(),
         date: t.article.date.clone(),
+        source: t.article.source.clone(),
+        url: t.article.url.clone(),
         line: format!(
             "{}: {} place mention(s), {} force(s), date {}",
             t.article.id,
@@ -217,6 +223,31 @@ pub fn assemble(articles: &[&Rendered]) -> Result<Assembled, ExportError> {
             super::styles::qml(layer).as_bytes().to_vec(),
         ));
     }
+    let geojson: Vec<(&str, &[u8])> = super::table::LAYERS
+        .iter()
+        .filter_map(|l| {
+            let name = format!("{}.geojson", l.name);
+            files
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map(|(_, b)| (l.name, b.as_slice()))
+        })
+        .collect();
+    let entries: Vec<super::html::ArticleEntry> = articles
+        .iter()
+        .map(|a| super::html::ArticleEntry {
+            id: &a.id,
+            title: &a.title,
+            date: a.date.as_deref(),
+            source: &a.source,
+            url: &a.url,
+        })
+        .collect();
+    let page = super::html::page(&geojson, &entries).map_err(|source| ExportError::Serialise {
+        layer: "index.html".to_string(),
+        source,
+    })?;
+    files.push(("index.html".to_string(), page));
     let first = articles.iter().filter_map(|a| a.date.as_deref()).min();
     let last = articles.iter().filter_map(|a| a.date.as_deref()).max();
     files.push((

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod forces;
 pub mod geojson;
 pub mod gpkg;
+pub mod html;
 pub mod layers;
 pub mod lock;
 pub mod styles;
