@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Clean build of N generated articles, then one article added and an
-# incremental rebuild, timed in the same run. usage: bench/incremental.sh [N]
+# incremental rebuild, timed in the same run: the clean build 3 times and
+# the add-one rebuild 5 times (a new article each), medians reported.
+# Writeback of the previous build is let finish (sync) before each timed
+# build, so a build is not charged for the one before it.
+# usage: bench/incremental.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -10,13 +14,25 @@ trap 'rm -rf "$work"' EXIT
 python3 bench/generate_articles.py "$n" "$work/in"
 bin=target/release/eventmap
 now() { date +%s.%N; }
-t0=$(now); "$bin" build --articles "$work/in" --out "$work/out" --clean -q; t1=$(now)
-python3 bench/generate_articles.py 1 "$work/in" --seed 99 --start "$n"
-t2=$(now); "$bin" build --articles "$work/in" --out "$work/out" -q; t3=$(now)
-python3 - "$n" "$t0" "$t1" "$t2" "$t3" <<'PY'
-import sys
-n, t0, t1, t2, t3 = int(sys.argv[1]), *map(float, sys.argv[2:])
-clean, inc = t1 - t0, t3 - t2
-print(f"clean build of {n} articles: {clean:.2f} s")
-print(f"add one article, rebuild:   {inc:.2f} s ({100 * inc / clean:.1f} % of clean)")
+clean=() rebuild=()
+for i in 1 2 3; do
+  sync
+  t0=$(now); "$bin" build --articles "$work/in" --out "$work/out" --clean -q; t1=$(now)
+  clean+=("$(echo "$t1 - $t0" | bc)")
+done
+for i in 1 2 3 4 5; do
+  python3 bench/generate_articles.py 1 "$work/in" --seed $((100 + i)) --start $((n + i))
+  sync
+  t0=$(now); "$bin" build --articles "$work/in" --out "$work/out" -q; t1=$(now)
+  rebuild+=("$(echo "$t1 - $t0" | bc)")
+done
+python3 - "$n" "${clean[*]}" "${rebuild[*]}" "$(du -sb "$work/in" | cut -f1)" <<'PY'
+import statistics, sys
+n, clean, rebuild, size = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split(), int(sys.argv[4])
+c = statistics.median(map(float, clean))
+r = statistics.median(map(float, rebuild))
+print(f"articles: {n} ({size / 1e6:.1f} MB)")
+print(f"clean build:                 {c:.2f} s median of {' '.join(clean)}")
+print(f"add one article and rebuild: {r:.2f} s median of {' '.join(rebuild)}")
+print(f"rebuild / clean:             {100 * r / c:.1f} %")
 PY

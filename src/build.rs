@@ -206,30 +206,34 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
     );
     let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
     clock.lap("cache written");
-    let layers = export::layers::assemble(&articles)?;
+    let (place, place_rows) = export::layers::place_part(&articles)?;
+    let files = export::layers::files(&articles, &place)?;
     clock.lap("layers assembled");
-    // Every layer is serialised before any is written, so a failure leaves
-    // the old set; the files and the GeoPackage are written side by side.
+    // Every file is written in full beside its final name (in parallel, the
+    // GeoPackage with them) before any is renamed into place, so a failure
+    // or a kill leaves the whole previous set.
     let keyed: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
-    let (files, package) = rayon::join(
+    let (staged, package) = rayon::join(
         || {
-            layers
-                .files
+            files
                 .par_iter()
-                .try_for_each(|(file, bytes)| export::write_atomic(&config.out.join(file), bytes))
+                .map(|(name, body)| export::stage(&config.out.join(name), |w| body.write_to(w)))
+                .collect::<Result<Vec<_>, _>>()
         },
-        || {
-            export::gpkg::write(
-                &config.out.join("eventmap.gpkg"),
-                &layers.place_rows,
-                &keyed,
-            )
-        },
+        || export::gpkg::stage(&config.out.join("eventmap.gpkg"), &place_rows, &keyed),
     );
-    files?;
-    package?;
+    for file in staged?.into_iter().chain([package?]) {
+        file.commit()?;
+    }
     clock.lap("layers and geopackage written");
-    let [places, forces, events, _] = layers.counts;
+    let places = place.features.len();
+    let count = |i: usize| {
+        articles
+            .iter()
+            .map(|a| a.parts[i].features.len())
+            .sum::<usize>()
+    };
+    let (forces, events) = (count(0), count(1));
     let counts = incremental::Counts {
         articles: kept.len(),
         places,

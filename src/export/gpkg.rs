@@ -303,18 +303,18 @@ fn fill(
     Ok(())
 }
 
-/// Writes the GeoPackage at `path` for this build: the places rows and each
+/// Stages the GeoPackage at `path` for this build: the places rows and each
 /// article's rows, `articles` being (article key, rendered article) in
 /// layer order. A package from an earlier build is copied and updated:
 /// rows of articles no longer there are deleted and only new articles are
 /// inserted; anything else (no package, a damaged or foreign one) is
 /// written from scratch. Either way the work happens on a temporary copy
 /// renamed into place once complete, so a crash cannot leave a half package.
-pub fn write(
+pub fn stage(
     path: &Path,
     place_rows: &[Row],
     articles: &[(u64, &Rendered)],
-) -> Result<(), ExportError> {
+) -> Result<super::Staged, ExportError> {
     let io = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
@@ -329,8 +329,7 @@ pub fn write(
         })?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(super::staged(tmp, path))
 }
 
 #[cfg(test)]

@@ -6,39 +6,84 @@
 //! so no article text can close the block, and the page puts article text on
 //! screen only through `textContent`.
 
+use std::io::Write;
+
 const TEMPLATE: &str = include_str!("../../web/map.html");
 const LEAFLET_JS: &str = include_str!("../../web/leaflet.js");
 const LEAFLET_CSS: &str = include_str!("../../web/leaflet.css");
 const COUNTRIES: &str = include_str!("../../web/countries.geojson");
 
-/// JSON text made safe inside a `<script>` element: the characters HTML
-/// could read as markup, and the two line separators old parsers choke on,
-/// as JSON escapes (valid wherever they occur, since they can only occur
-/// inside strings).
-pub fn script_safe(json: &[u8], out: &mut Vec<u8>) {
-    let mut from = 0;
-    for (i, &b) in json.iter().enumerate() {
-        let escape: &[u8] = match b {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            b'&' => b"\\u0026",
-            // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8.
-            0xE2 if json.get(i + 1) == Some(&0x80)
-                && matches!(json.get(i + 2), Some(0xA8 | 0xA9)) =>
-            {
-                if json[i + 2] == 0xA8 {
-                    b"\\u2028"
-                } else {
-                    b"\\u2029"
-                }
-            }
-            _ => continue,
-        };
-        out.extend_from_slice(&json[from..i]);
-        out.extend_from_slice(escape);
-        from = i + if b == 0xE2 { 3 } else { 1 };
+/// Writes JSON text made safe inside a `<script>` element: the characters
+/// HTML could read as markup, and the two line separators old parsers
+/// choke on, as JSON escapes (valid wherever they occur, since outside
+/// strings JSON has none of them). Writes may split a character anywhere.
+pub struct ScriptSafe<'a> {
+    out: &'a mut dyn Write,
+    /// Bytes of a possible U+2028/U+2029 held back from the last write.
+    held: Vec<u8>,
+}
+
+impl<'a> ScriptSafe<'a> {
+    pub fn new(out: &'a mut dyn Write) -> ScriptSafe<'a> {
+        ScriptSafe {
+            out,
+            held: Vec::new(),
+        }
     }
-    out.extend_from_slice(&json[from..]);
+
+    /// Writes out any bytes held back at the end of the last write.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let held = std::mem::take(&mut self.held);
+        self.out.write_all(&held)
+    }
+
+    fn escape(&mut self, json: &[u8]) -> std::io::Result<()> {
+        let mut from = 0;
+        let mut i = 0;
+        while i < json.len() {
+            let b = json[i];
+            let (escape, len): (&[u8], usize) = match b {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8.
+                0xE2 if i + 2 >= json.len() => {
+                    // Maybe cut short by the end of this write: hold it back.
+                    self.out.write_all(&json[from..i])?;
+                    self.held.extend_from_slice(&json[i..]);
+                    return Ok(());
+                }
+                0xE2 if json[i + 1] == 0x80 && json[i + 2] == 0xA8 => (b"\\u2028", 3),
+                0xE2 if json[i + 1] == 0x80 && json[i + 2] == 0xA9 => (b"\\u2029", 3),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            self.out.write_all(&json[from..i])?;
+            self.out.write_all(escape)?;
+            i += len;
+            from = i;
+        }
+        self.out.write_all(&json[from..])
+    }
+}
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.held.is_empty() {
+            self.escape(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.held);
+            joined.extend_from_slice(buf);
+            self.escape(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// One article as the page lists it.
@@ -51,45 +96,47 @@ pub struct ArticleEntry<'a> {
     pub url: &'a str,
 }
 
-/// The page for `layers` ((name, GeoJSON bytes) of each layer) and `articles`.
-pub fn page(
-    layers: &[(&str, &[u8])],
-    articles: &[ArticleEntry],
-) -> Result<Vec<u8>, serde_json::Error> {
-    let mut data = Vec::from(&b"{"[..]);
-    for (name, geojson) in layers {
-        data.extend_from_slice(serde_json::to_string(name)?.as_bytes());
-        data.push(b':');
-        data.extend_from_slice(geojson);
-        data.push(b',');
-    }
-    data.extend_from_slice(b"\"articles\":");
-    data.extend(serde_json::to_vec(articles)?);
-    data.push(b'}');
-    let mut out =
-        Vec::with_capacity(TEMPLATE.len() + LEAFLET_JS.len() + COUNTRIES.len() + data.len() + 1024);
+/// Writes the page: `layers` are (name, feature lines) of each layer,
+/// `articles` the JSON array of `ArticleEntry`.
+pub fn write_page(
+    w: &mut dyn Write,
+    layers: &[(&str, Vec<&str>)],
+    articles: &[u8],
+) -> std::io::Result<()> {
     let mut rest = TEMPLATE;
-    for (mark, fill) in [
-        ("/*LEAFLET_CSS*/", Fill::Text(LEAFLET_CSS)),
-        ("/*LEAFLET_JS*/", Fill::Text(LEAFLET_JS)),
-        ("/*DATA*/", Fill::Json(&data)),
-        ("/*COUNTRIES*/", Fill::Json(COUNTRIES.as_bytes())),
+    for mark in [
+        "/*LEAFLET_CSS*/",
+        "/*LEAFLET_JS*/",
+        "/*DATA*/",
+        "/*COUNTRIES*/",
     ] {
         let Some(at) = rest.find(mark) else { continue };
-        out.extend_from_slice(&rest.as_bytes()[..at]);
-        match fill {
-            Fill::Text(t) => out.extend_from_slice(t.as_bytes()),
-            Fill::Json(j) => script_safe(j, &mut out),
-        }
+        w.write_all(&rest.as_bytes()[..at])?;
         rest = &rest[at + mark.len()..];
+        match mark {
+            "/*LEAFLET_CSS*/" => w.write_all(LEAFLET_CSS.as_bytes())?,
+            "/*LEAFLET_JS*/" => w.write_all(LEAFLET_JS.as_bytes())?,
+            "/*COUNTRIES*/" => {
+                let mut safe = ScriptSafe::new(w);
+                safe.write_all(COUNTRIES.as_bytes())?;
+                safe.finish()?;
+            }
+            _ => {
+                let mut safe = ScriptSafe::new(w);
+                safe.write_all(b"{")?;
+                for (name, lines) in layers {
+                    write!(safe, "\"{name}\":")?;
+                    super::layers::collection(&mut safe, lines.iter().copied())?;
+                    safe.write_all(b",")?;
+                }
+                safe.write_all(b"\"articles\":")?;
+                safe.write_all(articles)?;
+                safe.write_all(b"}")?;
+                safe.finish()?;
+            }
+        }
     }
-    out.extend_from_slice(rest.as_bytes());
-    Ok(out)
-}
-
-enum Fill<'a> {
-    Text(&'a str),
-    Json(&'a [u8]),
+    w.write_all(rest.as_bytes())
 }
 
 #[cfg(test)]
@@ -98,35 +145,39 @@ mod tests {
 
     #[test]
     fn markup_in_json_is_escaped_and_still_parses() {
-        let json = serde_json::to_vec(&serde_json::json!({
-            "title": "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>\u{2028}"
-        }))
-        .unwrap();
-        let mut out = Vec::new();
-        script_safe(&json, &mut out);
-        let text = String::from_utf8(out).unwrap();
-        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
-        assert!(!text.contains('\u{2028}'));
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            back["title"],
-            "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>\u{2028}"
-        );
+        let title =
+            "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>\u{2028}é\u{2029}";
+        let json = serde_json::to_vec(&serde_json::json!({ "title": title })).unwrap();
+        // Written whole and in pieces of every size (cutting characters).
+        for piece in [json.len(), 1, 2, 3, 5] {
+            let mut out = Vec::new();
+            let mut safe = ScriptSafe::new(&mut out);
+            for chunk in json.chunks(piece) {
+                safe.write_all(chunk).unwrap();
+            }
+            safe.finish().unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']),
+                "{text}"
+            );
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back["title"], title, "pieces of {piece}");
+        }
     }
 
     #[test]
     fn the_page_embeds_leaflet_the_outlines_and_the_layers() {
-        let page = page(
-            &[("places", br#"{"type":"FeatureCollection","features":[]}"#)],
-            &[ArticleEntry {
-                id: "a",
-                title: "<b>bold</b>",
-                date: None,
-                source: "",
-                url: "",
-            }],
-        )
+        let entries = serde_json::to_vec(&[ArticleEntry {
+            id: "a",
+            title: "<b>bold</b>",
+            date: None,
+            source: "",
+            url: "",
+        }])
         .unwrap();
+        let mut page = Vec::new();
+        write_page(&mut page, &[("places", vec![])], &entries).unwrap();
         let text = String::from_utf8(page).unwrap();
         assert!(text.contains("L.map(") && text.contains("leaflet-container"));
         assert!(!text.contains("/*DATA*/") && !text.contains("/*COUNTRIES*/"));

@@ -4,6 +4,7 @@
 //! go through `assemble`, so their layers are the same bytes.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use geojson::Feature;
@@ -159,80 +160,93 @@ pub fn places(articles: &[&Rendered]) -> Vec<Feature> {
         .collect()
 }
 
-/// The finished layers: each file's bytes, and the rows the GeoPackage needs.
-pub struct Assembled {
-    /// (file name, bytes): GeoJSON and CSV of every layer.
-    pub files: Vec<(String, Vec<u8>)>,
-    /// The places layer's rows (rebuilt in full on every build).
-    pub place_rows: Vec<Row>,
-    pub counts: [usize; 4],
+/// The places layer: its part (features and CSV) and its GeoPackage rows.
+pub fn place_part(articles: &[&Rendered]) -> Result<(Part, Vec<Row>), ExportError> {
+    let features = places(articles);
+    let rows = features.iter().map(|f| table::row(&PLACES, f)).collect();
+    Ok((part(&PLACES, features)?, rows))
 }
 
-/// A GeoJSON FeatureCollection with one feature per line, so diffs between
-/// builds are readable.
-fn collection<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<u8> {
-    let mut out = Vec::from(&b"{\"type\":\"FeatureCollection\",\"features\":[\n"[..]);
-    for (i, l) in lines.enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b",\n");
+/// One output file's content, streamed to disk by `write_to`.
+pub enum Body<'a> {
+    Bytes(Vec<u8>),
+    /// A GeoJSON FeatureCollection of these feature lines.
+    Collection(Vec<&'a str>),
+    /// A CSV header, then blocks of rows.
+    Csv(String, Vec<&'a str>),
+    /// The offline map of these layers' feature lines and article list.
+    Html(Vec<(&'static str, Vec<&'a str>)>, Vec<u8>),
+}
+
+/// Writes a GeoJSON FeatureCollection with one feature per line, so diffs
+/// between builds are readable.
+pub fn collection<'a>(
+    w: &mut dyn Write,
+    lines: impl IntoIterator<Item = &'a str>,
+) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    let mut any = false;
+    for l in lines {
+        if any {
+            w.write_all(b",\n")?;
         }
-        out.extend_from_slice(l.as_bytes());
+        w.write_all(l.as_bytes())?;
+        any = true;
     }
-    if out.last() != Some(&b'\n') {
-        out.push(b'\n');
-    }
-    out.extend_from_slice(b"]}\n");
-    out
+    w.write_all(if any { b"\n]}\n" } else { b"]}\n" })
 }
 
-/// Every layer's GeoJSON and CSV from the articles' parts, in article order.
-pub fn assemble(articles: &[&Rendered]) -> Result<Assembled, ExportError> {
-    let place_features = places(articles);
-    let place_rows: Vec<Row> = place_features
-        .iter()
-        .map(|f| table::row(&PLACES, f))
-        .collect();
-    let place_part = part(&PLACES, place_features)?;
+impl Body<'_> {
+    pub fn write_to(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Body::Bytes(b) => w.write_all(b),
+            Body::Collection(lines) => collection(w, lines.iter().copied()),
+            Body::Csv(header, blocks) => {
+                w.write_all(header.as_bytes())?;
+                blocks.iter().try_for_each(|b| w.write_all(b.as_bytes()))
+            }
+            Body::Html(layers, articles) => super::html::write_page(w, layers, articles),
+        }
+    }
+}
+
+/// Every output file but the GeoPackage, in article order: GeoJSON, CSV
+/// and QGIS style of each layer, the QGIS project and the offline map.
+pub fn files<'a>(
+    articles: &[&'a Rendered],
+    place: &'a Part,
+) -> Result<Vec<(String, Body<'a>)>, ExportError> {
     let mut files = Vec::new();
-    let mut counts = [place_part.features.len(), 0, 0, 0];
-    let mut write = |layer: &Layer, parts: &[&Part]| -> Result<usize, ExportError> {
-        let n = parts.iter().map(|p| p.features.len()).sum();
+    let mut lines = Vec::new();
+    let layers = std::iter::once((&PLACES, vec![place])).chain(
+        ARTICLE_LAYERS
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (*l, articles.iter().map(|a| &a.parts[i]).collect())),
+    );
+    for (layer, parts) in layers {
+        let parts: Vec<&Part> = parts;
+        let features: Vec<&str> = parts
+            .iter()
+            .flat_map(|p| p.features.iter().map(String::as_str))
+            .collect();
         files.push((
             format!("{}.geojson", layer.name),
-            collection(
-                parts
-                    .iter()
-                    .flat_map(|p| p.features.iter().map(String::as_str)),
+            Body::Collection(features.clone()),
+        ));
+        files.push((
+            format!("{}.csv", layer.name),
+            Body::Csv(
+                csv::header(layer)?,
+                parts.iter().map(|p| p.csv.as_str()).collect(),
             ),
         ));
-        let mut text = csv::header(layer)?;
-        for p in parts {
-            text.push_str(&p.csv);
-        }
-        files.push((format!("{}.csv", layer.name), text.into_bytes()));
-        Ok(n)
-    };
-    write(&PLACES, &[&place_part])?;
-    for (i, layer) in ARTICLE_LAYERS.iter().enumerate() {
-        let parts: Vec<&Part> = articles.iter().map(|a| &a.parts[i]).collect();
-        counts[i + 1] = write(layer, &parts)?;
-    }
-    for layer in super::table::LAYERS {
         files.push((
             format!("{}.qml", layer.name),
-            super::styles::qml(layer).as_bytes().to_vec(),
+            Body::Bytes(super::styles::qml(layer).as_bytes().to_vec()),
         ));
+        lines.push((layer.name, features));
     }
-    let geojson: Vec<(&str, &[u8])> = super::table::LAYERS
-        .iter()
-        .filter_map(|l| {
-            let name = format!("{}.geojson", l.name);
-            files
-                .iter()
-                .find(|(f, _)| *f == name)
-                .map(|(_, b)| (l.name, b.as_slice()))
-        })
-        .collect();
     let entries: Vec<super::html::ArticleEntry> = articles
         .iter()
         .map(|a| super::html::ArticleEntry {
@@ -243,22 +257,18 @@ pub fn assemble(articles: &[&Rendered]) -> Result<Assembled, ExportError> {
             url: &a.url,
         })
         .collect();
-    let page = super::html::page(&geojson, &entries).map_err(|source| ExportError::Serialise {
+    let entries = serde_json::to_vec(&entries).map_err(|source| ExportError::Serialise {
         layer: "index.html".to_string(),
         source,
     })?;
-    files.push(("index.html".to_string(), page));
+    files.push(("index.html".to_string(), Body::Html(lines, entries)));
     let first = articles.iter().filter_map(|a| a.date.as_deref()).min();
     let last = articles.iter().filter_map(|a| a.date.as_deref()).max();
     files.push((
         "eventmap.qgs".to_string(),
-        super::styles::project(first.zip(last)).into_bytes(),
+        Body::Bytes(super::styles::project(first.zip(last)).into_bytes()),
     ));
-    Ok(Assembled {
-        files,
-        place_rows,
-        counts,
-    })
+    Ok(files)
 }
 
 /// A part's features as GeoPackage rows (read back from their GeoJSON).
@@ -282,12 +292,16 @@ mod tests {
 
     #[test]
     fn a_collection_has_one_feature_per_line() {
+        let mut two = Vec::new();
+        collection(&mut two, ["{\"a\":1}", "{\"b\":2}"]).unwrap();
         assert_eq!(
-            collection(["{\"a\":1}", "{\"b\":2}"].into_iter()),
+            two,
             b"{\"type\":\"FeatureCollection\",\"features\":[\n{\"a\":1},\n{\"b\":2}\n]}\n"
         );
+        let mut none = Vec::new();
+        collection(&mut none, []).unwrap();
         assert_eq!(
-            collection(std::iter::empty()),
+            none,
             b"{\"type\":\"FeatureCollection\",\"features\":[\n]}\n"
         );
     }

@@ -12,7 +12,7 @@ pub mod styles;
 pub mod table;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Errors writing the output.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +37,56 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     write_atomic_with(path, bytes, |f, b| f.write_all(b))
 }
 
+/// A file written in full to a temporary file beside `path` and synced;
+/// `commit` renames it into place. A build stages every output file before
+/// it commits any, so a failure (a full disk, a killed process) leaves the
+/// whole previous set.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Stages `path` with the bytes `write` streams.
+pub fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged, ExportError> {
+    let err = |source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = temp_beside(path, "").map_err(err)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        write(&mut w).map_err(err)?;
+        w.flush().map_err(err)?;
+    }
+    tmp.as_file().sync_all().map_err(err)?;
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+/// A file already written to `tmp`, to be renamed to `path`.
+pub fn staged(tmp: tempfile::NamedTempFile, path: &Path) -> Staged {
+    Staged {
+        tmp,
+        path: path.to_path_buf(),
+    }
+}
+
+impl Staged {
+    pub fn commit(self) -> Result<(), ExportError> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| ExportError::Write {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+}
+
 /// A temporary file in `path`'s folder (so the final rename is atomic),
 /// readable by everyone like any written file.
 pub fn temp_beside(path: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
@@ -59,17 +109,9 @@ pub fn temp_beside(path: &Path, suffix: &str) -> std::io::Result<tempfile::Named
 pub fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
-    write: impl FnOnce(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write, &[u8]) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
-    let err = |source| ExportError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = temp_beside(path, "").map_err(err)?;
-    write(tmp.as_file_mut(), bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    stage(path, |w| write(w, bytes))?.commit()
 }
 
 #[cfg(test)]
@@ -81,7 +123,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("places.geojson");
         write_atomic(&path, b"old layer").unwrap();
-        let full = |f: &mut std::fs::File, b: &[u8]| {
+        let full = |f: &mut dyn Write, b: &[u8]| {
             f.write_all(&b[..b.len() / 2])?;
             Err(std::io::Error::new(
                 std::io::ErrorKind::StorageFull,
