@@ -6,11 +6,6 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // The allocator asks for transparent huge pages, and on Linux each first
-    // touch of one zeroes 2 MB: most of a rebuild's time went to that. Small
-    // pages cost nothing here (failing to set this only costs time).
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    let _ = nix::sys::prctl::set_thp_disable(true);
     match eventmap::cmd::run(<eventmap::cli::Cli as clap::Parser>::parse()) {
         Ok(code) => code,
         Err(err) => {
