@@ -204,36 +204,9 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         |(_, a): &(u64, Rendered)| (a.id.as_str(), a.path.as_path()),
         &mut diagnostics,
     );
-    let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
     clock.lap("cache written");
-    let (place, place_rows) = export::layers::place_part(&articles)?;
-    let files = export::layers::files(&articles, &place)?;
-    clock.lap("layers assembled");
-    // Every file is written in full beside its final name (in parallel, the
-    // GeoPackage with them) before any is renamed into place, so a failure
-    // or a kill leaves the whole previous set.
-    let keyed: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
-    let (staged, package) = rayon::join(
-        || {
-            files
-                .par_iter()
-                .map(|(name, body)| export::stage(&config.out.join(name), |w| body.write_to(w)))
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || export::gpkg::stage(&config.out.join("eventmap.gpkg"), &place_rows, &keyed),
-    );
-    for file in staged?.into_iter().chain([package?]) {
-        file.commit()?;
-    }
+    let (places, forces, events) = write_layers(&config.out, &kept)?;
     clock.lap("layers and geopackage written");
-    let places = place.features.len();
-    let count = |i: usize| {
-        articles
-            .iter()
-            .map(|a| a.parts[i].features.len())
-            .sum::<usize>()
-    };
-    let (forces, events) = (count(0), count(1));
     let counts = incremental::Counts {
         articles: kept.len(),
         places,
@@ -252,9 +225,40 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         places,
         forces,
         events,
-        per_article: articles.iter().map(|a| a.line.clone()).collect(),
+        per_article: kept.iter().map(|(_, a)| a.line.clone()).collect(),
         diagnostics,
     })
+}
+
+/// Writes every layer file and the GeoPackage in `out` from the articles'
+/// rendered parts, (article key, article) in layer order; returns the counts
+/// of places, forces and events. Every file is written in full beside its
+/// final name (in parallel, the GeoPackage with them) before any is renamed
+/// into place, so a failure or a kill leaves the whole previous set.
+pub fn write_layers(out: &Path, kept: &[(u64, Rendered)]) -> Result<(usize, usize, usize)> {
+    let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
+    let (place, place_rows) = export::layers::place_part(&articles)?;
+    let files = export::layers::files(&articles, &place)?;
+    let keyed: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
+    let (staged, package) = rayon::join(
+        || {
+            files
+                .par_iter()
+                .map(|(name, body)| export::stage(&out.join(name), |w| body.write_to(w)))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, &keyed),
+    );
+    for file in staged?.into_iter().chain([package?]) {
+        file.commit()?;
+    }
+    let count = |i: usize| {
+        articles
+            .iter()
+            .map(|a| a.parts[i].features.len())
+            .sum::<usize>()
+    };
+    Ok((place.features.len(), count(0), count(1)))
 }
 
 /// Phase times on stderr when `EVENTMAP_TIMINGS` is set: where a build's

@@ -32,6 +32,38 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Measure gazetteer load time, tagging throughput (one core) and peak memory.
     Bench(BenchArgs),
+    /// Read article records (JSON lines) and write, per article, one JSON line with
+    /// its places, forces, events and movements (for `merge`, e.g. on Spark).
+    Extract(ExtractArgs),
+    /// Build the layers from `extract` output, as `build` would from the articles.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Read JSON lines {"id","title","date","source","url","text"} (the only input form).
+    #[arg(long, required = true)]
+    pub jsonl: bool,
+    /// Input file (standard input when absent).
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// `extract` output: files, or folders of them (e.g. Spark's part-* files).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output folder for the layers.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Exit non-zero (1) when there was any warning or error record.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Where the gazetteer comes from (shared by every subcommand).

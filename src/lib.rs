@@ -4,7 +4,8 @@
 //! places) feed `event` (what happened where), which `export` writes as
 //! layers (GeoJSON, CSV, GeoPackage). `build` wires the stages for the
 //! `build` subcommand and `incremental` keeps per-file results between
-//! builds; `cli` and `cmd` only parse arguments and print.
+//! builds; `stream` is the line-at-a-time form of the same pipeline
+//! (`extract`, `merge`); `cli` and `cmd` only parse arguments and print.
 
 pub mod article;
 pub mod build;
@@ -15,3 +16,4 @@ pub mod event;
 pub mod export;
 pub mod gazetteer;
 pub mod incremental;
+pub mod stream;

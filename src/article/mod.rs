@@ -392,6 +392,30 @@ fn from_record(
     Some(make_article(id, path, r.text, meta, boilerplate))
 }
 
+/// The article of one JSON-lines record, `fallback_id` naming it when it
+/// has no id: Ok(None) for a blank line or an empty text (with a warning),
+/// Err saying what is wrong with a line that is not a record.
+pub fn record_line(
+    line: &str,
+    fallback_id: &str,
+    path: &Path,
+    boilerplate: &Boilerplate,
+    diag: &mut Diagnostics,
+) -> Result<Option<Article>, String> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let r =
+        serde_json::from_str::<Record>(line).map_err(|e| format!("not an article record: {e}"))?;
+    Ok(from_record(
+        r,
+        fallback_id.to_string(),
+        path,
+        boilerplate,
+        diag,
+    ))
+}
+
 /// Reads a `.jsonl` file (one record a line) or a `.json` file (a record or
 /// an array of records). A bad line or record is a warning naming it.
 fn read_json(
@@ -410,18 +434,9 @@ fn read_json(
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     if jsonl {
         for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Record>(line) {
-                Ok(r) => out.extend(from_record(
-                    r,
-                    format!("{base}-{}", n + 1),
-                    path,
-                    boilerplate,
-                    diag,
-                )),
-                Err(e) => diag.skip(path, format!("line {}: not an article record: {e}", n + 1)),
+            match record_line(line, &format!("{base}-{}", n + 1), path, boilerplate, diag) {
+                Ok(a) => out.extend(a),
+                Err(e) => diag.skip(path, format!("line {}: {e}", n + 1)),
             }
         }
     } else {

@@ -5,7 +5,9 @@ pub mod add;
 pub mod bench;
 pub mod build;
 pub mod explain;
+pub mod extract;
 pub mod lookup;
+pub mod merge;
 pub mod tag;
 pub mod watch;
 
@@ -23,6 +25,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => explain::run(args),
         Command::Add(args) => add::run(args),
         Command::Watch(args) => watch::run(args),
+        Command::Extract(args) => extract::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
 

@@ -79,6 +79,14 @@ fn part(layer: &Layer, features: Vec<Feature>) -> Result<Part, ExportError> {
     })
 }
 
+/// "id: n place mention(s), m force(s), date d", what `build -v` prints.
+pub fn summary_line(id: &str, mentions: usize, forces: usize, date: Option<&str>) -> String {
+    format!(
+        "{id}: {mentions} place mention(s), {forces} force(s), date {}",
+        date.unwrap_or("-")
+    )
+}
+
 /// Renders what `t` adds to every layer.
 pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendered, ExportError> {
     let one = std::slice::from_ref(t);
@@ -108,12 +116,11 @@ pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendere
         date: t.article.date.clone(),
         source: t.article.source.clone(),
         url: t.article.url.clone(),
-        line: format!(
-            "{}: {} place mention(s), {} force(s), date {}",
-            t.article.id,
+        line: summary_line(
+            &t.article.id,
             t.mentions.len(),
             t.forces.len(),
-            t.article.date.as_deref().unwrap_or("-")
+            t.article.date.as_deref(),
         ),
         places: places.into_values().collect(),
         parts: [

@@ -1,0 +1,91 @@
+//! `eventmap extract --jsonl`: article records in, one JSON line per
+//! article out (`stream`), in input order. Lines are read in batches tagged
+//! in parallel (a batch is what has arrived, up to a bound), so memory stays
+//! flat however long the input; every output line is flushed as soon as its
+//! batch is done, and a bad input line gives an error record (and a message
+//! on stderr) without stopping the run.
+
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use rayon::prelude::*;
+
+use crate::article::Boilerplate;
+use crate::cli::ExtractArgs;
+use crate::event::Lexicon;
+use crate::gazetteer::{Gazetteer, GazetteerConfig};
+use crate::stream;
+
+/// A batch ends after this many lines or bytes, whichever comes first.
+const BATCH_LINES: usize = 256;
+const BATCH_BYTES: usize = 16 << 20;
+
+pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let config: GazetteerConfig = (&args.gazetteer).into();
+    let g = Gazetteer::load(&config).context("loading the gazetteer")?;
+    let dir = config.dir.as_deref().filter(|d| d.is_dir());
+    let lex = Lexicon::load(dir).context("loading the force word lists")?;
+    let boilerplate = Boilerplate::load(dir);
+    let source: Box<dyn Read> = match &args.file {
+        Some(p) => Box::new(
+            std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
+        ),
+        None => Box::new(std::io::stdin()),
+    };
+    let mut input = BufReader::with_capacity(1 << 20, source);
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    let (mut n, mut bad) = (0usize, 0usize);
+    loop {
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut bytes = 0;
+        // A batch takes the lines already read in, waiting only for its
+        // first: a writer that sends one line and waits gets its answer.
+        while batch.len() < BATCH_LINES
+            && bytes < BATCH_BYTES
+            && (batch.is_empty() || !input.buffer().is_empty())
+        {
+            let mut line = Vec::new();
+            if input
+                .read_until(b'\n', &mut line)
+                .context("reading the input")?
+                == 0
+            {
+                break;
+            }
+            n += 1;
+            bytes += line.len();
+            batch.push((n, line));
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<(usize, Result<Option<String>, String>)> = batch
+            .into_par_iter()
+            .map(|(n, line)| {
+                let r = match std::str::from_utf8(&line) {
+                    Ok(text) => stream::extract_line(&g, &lex, &boilerplate, text, n),
+                    Err(e) => Err(format!("not UTF-8: {e}")),
+                };
+                (n, r)
+            })
+            .collect();
+        for (n, r) in results {
+            match r {
+                Ok(None) => continue,
+                Ok(Some(line)) => writeln!(out, "{line}")?,
+                Err(e) => {
+                    bad += 1;
+                    eprintln!("line {n}: {e}");
+                    writeln!(out, "{}", stream::error_line(n, &e))?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {n} input line(s) could not be read; each has an error record");
+    }
+    Ok(ExitCode::SUCCESS)
+}

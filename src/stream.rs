@@ -1,0 +1,164 @@
+//! Streaming, for corpora larger than one build and for running on many
+//! machines: `extract` turns article records (JSON lines) into one JSON line
+//! per article holding everything the article adds to the layers, with
+//! nothing kept between lines; `merge` builds the layers from such lines,
+//! the same bytes as `build` gives for the same articles in the same order.
+//!
+//! An extract line is `{"id","title","date","source","url","places",
+//! "forces","events","movements"}` (places as the article names them, the
+//! others as GeoJSON features exactly as the layers hold them), plus
+//! `"warnings"` when reading the record gave any. A line that is not an
+//! article record gives `{"line": N, "error": "..."}` instead.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::article::{self, Boilerplate};
+use crate::diagnostics::Diagnostics;
+use crate::event::{self, Lexicon};
+use crate::export::layers::{self, ARTICLE_LAYERS, Part, PlaceUse, Rendered};
+use crate::export::{csv, table};
+use crate::gazetteer::Gazetteer;
+
+#[derive(Serialize)]
+struct Extracted<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: &'a str,
+    url: &'a str,
+    places: &'a [PlaceUse],
+    forces: Vec<&'a RawValue>,
+    events: Vec<&'a RawValue>,
+    movements: Vec<&'a RawValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ExtractedOwned {
+    id: String,
+    title: String,
+    date: Option<String>,
+    source: String,
+    url: String,
+    places: Vec<PlaceUse>,
+    forces: Vec<Box<RawValue>>,
+    events: Vec<Box<RawValue>>,
+    movements: Vec<Box<RawValue>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ErrorRecord {
+    line: usize,
+    error: String,
+}
+
+/// The error record for input line `n`.
+pub fn error_line(n: usize, error: &str) -> String {
+    serde_json::to_string(&ErrorRecord {
+        line: n,
+        error: error.to_string(),
+    })
+    .unwrap_or_default()
+}
+
+fn raw(lines: &[String]) -> Result<Vec<&RawValue>, String> {
+    lines
+        .iter()
+        .map(|l| serde_json::from_str::<&RawValue>(l).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The extract line of input line `n` (1-based): Ok(None) for a blank line,
+/// Err(message) for a line that is not an article record or has no text.
+pub fn extract_line(
+    g: &Gazetteer,
+    lex: &Lexicon,
+    boilerplate: &Boilerplate,
+    line: &str,
+    n: usize,
+) -> Result<Option<String>, String> {
+    let mut diag = Diagnostics::default();
+    let from = Path::new("<stdin>");
+    let Some(a) = article::record_line(line, &format!("line-{n}"), from, boilerplate, &mut diag)?
+    else {
+        // A record with an empty text: say so rather than drop it.
+        return match diag.warnings.first() {
+            Some(w) => Err(w.message.clone()),
+            None => Ok(None),
+        };
+    };
+    let r = layers::render(g, lex, &event::tag_article(g, lex, a)).map_err(|e| e.to_string())?;
+    let out = Extracted {
+        id: &r.id,
+        title: &r.title,
+        date: r.date.as_deref(),
+        source: &r.source,
+        url: &r.url,
+        places: &r.places,
+        forces: raw(&r.parts[0].features)?,
+        events: raw(&r.parts[1].features)?,
+        movements: raw(&r.parts[2].features)?,
+        warnings: diag.warnings.iter().map(|w| w.message.clone()).collect(),
+    };
+    serde_json::to_string(&out)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// What one line of a part file holds.
+pub enum PartLine {
+    Article(Box<Rendered>),
+    /// An error record extract wrote for a bad input line.
+    Error {
+        line: usize,
+        error: String,
+    },
+    Blank,
+}
+
+/// Reads one extract line back into the article's rendered layer parts;
+/// Err says why the line is neither an extract line nor an error record.
+pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
+    if line.trim().is_empty() {
+        return Ok(PartLine::Blank);
+    }
+    let e = match serde_json::from_str::<ExtractedOwned>(line) {
+        Ok(e) => e,
+        Err(err) => {
+            return match serde_json::from_str::<ErrorRecord>(line) {
+                Ok(r) => Ok(PartLine::Error {
+                    line: r.line,
+                    error: r.error,
+                }),
+                Err(_) => Err(format!("not an extract line: {err}")),
+            };
+        }
+    };
+    let mut parts: [Part; 3] = Default::default();
+    for ((part, layer), features) in
+        parts
+            .iter_mut()
+            .zip(ARTICLE_LAYERS)
+            .zip([e.forces, e.events, e.movements])
+    {
+        part.features = features.iter().map(|f| f.get().to_string()).collect();
+        let rows: Vec<table::Row> = layers::rows(layer, part).map_err(|e| e.to_string())?;
+        part.csv = csv::rows(layer, &rows).map_err(|e| e.to_string())?;
+    }
+    let mentions = e.places.iter().map(|p| p.mentions).sum();
+    Ok(PartLine::Article(Box::new(Rendered {
+        line: layers::summary_line(&e.id, mentions, parts[0].features.len(), e.date.as_deref()),
+        id: e.id,
+        path: path.to_path_buf(),
+        title: e.title,
+        date: e.date,
+        source: e.source,
+        url: e.url,
+        places: e.places,
+        parts,
+    })))
+}
