@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Side-by-side: eventmap's tagger against the Python taggers geotext and
+# flashgeotext (installed from PyPI into a venv in target/), in one run on
+# the same text: the dev corpus (../shared/corpora/*.jsonl) repeated to at
+# least 20 MB. Reports MB/s, docs/s and peak memory for each, and ratios.
+# eventmap is timed as a whole process (start-up, gazetteer load, reading
+# and writing JSON lines) on one core and on all cores; the Python taggers
+# in-process, their start-up (building their lookup) timed apart.
+# usage: bench/compare.sh [MB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mb=${1:-20}
+cargo build --release -q
+venv=target/compare-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import geotext, flashgeotext" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q geotext flashgeotext
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$mb" "$work/input.jsonl" <<'PY'
+import glob, json, sys
+target, out = float(sys.argv[1]) * 1e6, sys.argv[2]
+records = [json.loads(l) for p in sorted(glob.glob("../shared/corpora/*.jsonl")) for l in open(p)]
+size, n = 0, 0
+with open(out, "w") as f:
+    while size < target:
+        for r in records:
+            line = json.dumps({"id": f"{r['id']}-{n}", "text": r["text"]}) + "\n"
+            f.write(line)
+            size += len(line.encode())
+            n += 1
+PY
+bin=target/release/eventmap
+"$bin" lookup Vilnius >/dev/null  # the name-index cache, as after any first run
+run() {  # name, then the command: prints "name seconds peak_kb"
+  local name=$1; shift
+  /usr/bin/time -f "$name %e %M" "$@" 2>&1 >/dev/null </dev/null | tail -1
+}
+{
+  RAYON_NUM_THREADS=1 run "eventmap_tag_1core" "$bin" tag --jsonl "$work/input.jsonl"
+  run "eventmap_tag_allcores" "$bin" tag --jsonl "$work/input.jsonl"
+  RAYON_NUM_THREADS=1 run "eventmap_extract_1core" "$bin" extract --jsonl "$work/input.jsonl"
+  run "eventmap_extract_allcores" "$bin" extract --jsonl "$work/input.jsonl"
+} > "$work/eventmap.txt"
+"$venv/bin/python" - "$work/input.jsonl" > "$work/python.txt" <<'PY'
+import json, resource, sys, time
+texts = [json.loads(l)["text"] for l in open(sys.argv[1])]
+
+def timed(name, setup, tag):
+    t0 = time.perf_counter()
+    state = setup()
+    t1 = time.perf_counter()
+    for t in texts:
+        tag(state, t)
+    t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(name, f"{t2 - t1:.3f}", peak, f"{t1 - t0:.3f}")
+
+from geotext import GeoText
+timed("geotext", lambda: GeoText("warm up"), lambda _, t: GeoText(t))
+from flashgeotext.geotext import GeoText as Flash
+timed("flashgeotext", lambda: Flash(), lambda g, t: g.extract(input_text=t))
+PY
+python3 - "$work/input.jsonl" "$work/eventmap.txt" "$work/python.txt" "$(nproc)" <<'PY'
+import os, sys
+size = os.path.getsize(sys.argv[1]) / 1e6
+docs = sum(1 for _ in open(sys.argv[1]))
+rows = {}
+for line in open(sys.argv[2]):
+    name, secs, kb = line.split()
+    rows[name] = (float(secs), int(kb) / 1024, None)
+for line in open(sys.argv[3]):
+    name, secs, kb, startup = line.split()
+    rows[name] = (float(secs), int(kb) / 1024, float(startup))
+print(f"input: {size:.1f} MB, {docs} documents; {sys.argv[4]} cores")
+print(f"{'tagger':28} {'MB/s':>8} {'docs/s':>9} {'peak MB':>8}  note")
+for name, (secs, mem, startup) in rows.items():
+    note = "whole process" if startup is None else f"start-up {startup:.2f} s not counted"
+    print(f"{name:28} {size / secs:8.1f} {docs / secs:9.0f} {mem:8.0f}  {note}")
+g = rows["geotext"][0]
+for name in ("eventmap_tag_1core", "eventmap_tag_allcores", "flashgeotext"):
+    print(f"{name} / geotext: {g / rows[name][0]:.2f}x")
+one, all_ = rows["eventmap_tag_1core"][0], rows["eventmap_tag_allcores"][0]
+print(f"eventmap tag, all cores / one core: {one / all_:.2f}x")
+e1, ea = rows["eventmap_extract_1core"][0], rows["eventmap_extract_allcores"][0]
+print(f"eventmap extract, all cores / one core: {e1 / ea:.2f}x")
+PY
