@@ -205,7 +205,7 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         &mut diagnostics,
     );
     clock.lap("cache written");
-    let (places, forces, events) = write_layers(&config.out, &kept)?;
+    let (places, forces, events) = write_layers(&config.out, &kept, &mut diagnostics)?;
     clock.lap("layers and geopackage written");
     let counts = incremental::Counts {
         articles: kept.len(),
@@ -235,7 +235,11 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
 /// of places, forces and events. Every file is written in full beside its
 /// final name (in parallel, the GeoPackage with them) before any is renamed
 /// into place, so a failure or a kill leaves the whole previous set.
-pub fn write_layers(out: &Path, kept: &[(u64, Rendered)]) -> Result<(usize, usize, usize)> {
+pub fn write_layers(
+    out: &Path,
+    kept: &[(u64, Rendered)],
+    diagnostics: &mut Diagnostics,
+) -> Result<(usize, usize, usize)> {
     let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
     let (place, place_rows) = export::layers::place_part(&articles)?;
     let files = export::layers::files(&articles, &place)?;
@@ -249,7 +253,11 @@ pub fn write_layers(out: &Path, kept: &[(u64, Rendered)]) -> Result<(usize, usiz
         },
         || export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, &keyed),
     );
-    for file in staged?.into_iter().chain([package?]) {
+    let (package, note) = package?;
+    if let Some(note) = note {
+        diagnostics.warn(&out.join("eventmap.gpkg"), note);
+    }
+    for file in staged?.into_iter().chain([package]) {
         file.commit()?;
     }
     let count = |i: usize| {

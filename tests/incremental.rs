@@ -186,7 +186,13 @@ fn a_damaged_cache_entry_is_reported_and_rebuilt() {
         "Ships\nTurkey sent two frigates to Varna.\n",
     )
     .unwrap();
-    build(&input, &out, &[]);
+    let again = build(&input, &out, &[]);
+    assert!(
+        again.contains(
+            "eventmap.gpkg: not a GeoPackage of this eventmap version, or damaged: written anew"
+        ),
+        "{again}"
+    );
     same_as_clean(&input, &out, dir.path());
 }
 

@@ -6,12 +6,6 @@ use crate::build::{self, BuildConfig};
 use crate::cli::BuildArgs;
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
-    // A build makes many short-lived allocations and streams large files;
-    // transparent huge pages (which the allocator asks for) cost it a 2 MB
-    // zeroing at each first touch, most of a rebuild's time. Tagging keeps
-    // them: its automaton lookups gain from fewer TLB misses.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    let _ = nix::sys::prctl::set_thp_disable(true);
     let config = BuildConfig {
         articles: args.articles.clone(),
         gazetteer: (&args.gazetteer).into(),

@@ -103,18 +103,54 @@ fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<St
         .and_then(|t| t.as_str())
         .ok_or_else(|| format!("line {n}: no \"text\" string"))?;
     let id = v.get("id").cloned().unwrap_or(json!(n));
-    let toponyms: Vec<serde_json::Value> = g
+    // Code-point offsets, counted once along the text (mentions come in order).
+    let (mut byte, mut chars) = (0, 0);
+    let toponyms: Vec<Toponym> = g
         .tag_with_demonyms(text)
         .iter()
-        .map(|r| toponym(g, text, r))
+        .map(|r| {
+            if r.start >= byte {
+                chars += text[byte..r.start].chars().count();
+            } else {
+                chars = text[..r.start].chars().count();
+            }
+            byte = r.start;
+            toponym(g, text, r, chars)
+        })
         .collect();
-    Ok(json!({"id": id, "toponyms": toponyms}).to_string())
+    serde_json::to_string(&Tagged { id, toponyms }).map_err(|e| format!("line {n}: {e}"))
 }
 
-fn toponym(g: &Gazetteer, text: &str, r: &Resolved) -> serde_json::Value {
+#[derive(serde::Serialize)]
+struct Tagged<'a> {
+    id: serde_json::Value,
+    toponyms: Vec<Toponym<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct Toponym<'a> {
+    start: usize,
+    end: usize,
+    name: &'a str,
+    lat: f64,
+    lon: f64,
+    place_id: &'a str,
+    place: &'a str,
+    confidence: f64,
+    demonym: bool,
+}
+
+fn toponym<'a>(g: &'a Gazetteer, text: &'a str, r: &Resolved, start: usize) -> Toponym<'a> {
     let p = g.place(r.place);
-    let start = text[..r.start].chars().count();
-    let end = start + text[r.start..r.end].chars().count();
-    json!({"start": start, "end": end, "name": &text[r.start..r.end], "lat": p.lat, "lon": p.lon,
-           "place_id": p.id, "place": p.name, "confidence": r.confidence, "demonym": r.demonym})
+    Toponym {
+        start,
+        end: start + text[r.start..r.end].chars().count(),
+        name: &text[r.start..r.end],
+        lat: p.lat,
+        lon: p.lon,
+        place_id: &p.id,
+        place: &p.name,
+        confidence: r.confidence,
+        demonym: r.demonym,
+    }
 }

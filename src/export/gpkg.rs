@@ -310,18 +310,23 @@ fn fill(
 /// inserted; anything else (no package, a damaged or foreign one) is
 /// written from scratch. Either way the work happens on a temporary copy
 /// renamed into place once complete, so a crash cannot leave a half package.
+/// The note says why an existing package was written anew rather than
+/// updated (not one of ours, or damaged), for a warning.
 pub fn stage(
     path: &Path,
     place_rows: &[Row],
     articles: &[(u64, &Rendered)],
-) -> Result<super::Staged, ExportError> {
+) -> Result<(super::Staged, Option<String>), ExportError> {
     let io = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
     };
     let tmp = super::temp_beside(path, ".gpkg").map_err(io)?;
     let copied = path.is_file() && std::fs::copy(path, tmp.path()).is_ok();
-    if !copied || fill(tmp.path(), true, place_rows, articles).is_err() {
+    let updated = copied && fill(tmp.path(), true, place_rows, articles).is_ok();
+    let note = (copied && !updated)
+        .then(|| "not a GeoPackage of this eventmap version, or damaged: written anew".to_string());
+    if !updated {
         tmp.as_file().set_len(0).map_err(io)?;
         fill(tmp.path(), false, place_rows, articles).map_err(|e| match e {
             Fill::Sql(e) => sql_err(path)(e),
@@ -329,7 +334,7 @@ pub fn stage(
         })?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    Ok(super::staged(tmp, path))
+    Ok((super::staged(tmp, path), note))
 }
 
 #[cfg(test)]
