@@ -113,6 +113,44 @@ pub fn read(file: &Path, hash: u64, places: usize) -> Option<NameIndex> {
     })
 }
 
+/// The parsed places of a gazetteer whose sources hash to `hash`, so a later
+/// run skips parsing the TSV and CSV files (postcard, behind the same
+/// header as the name index).
+pub fn places_path(dir: &Path, hash: u64) -> PathBuf {
+    dir.join(format!("places-{hash:016x}.bin"))
+}
+
+const PLACES_MAGIC: &[u8; 8] = b"EVMAPPL1";
+
+pub fn write_places(file: &Path, hash: u64, places: &[super::Place]) -> std::io::Result<()> {
+    let body = postcard::to_stdvec(places).map_err(std::io::Error::other)?;
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(PLACES_MAGIC);
+    out.extend_from_slice(&hash.to_le_bytes());
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, &out)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The places cached for `hash`; None when missing, foreign or damaged.
+pub fn read_places(file: &Path, hash: u64) -> Option<Vec<super::Place>> {
+    let bytes = std::fs::read(file).ok()?;
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 0,
+    };
+    if r.take(8)? != PLACES_MAGIC || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?)
+    {
+        return None;
+    }
+    postcard::from_bytes(&bytes[HEADER..]).ok()
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,

@@ -105,6 +105,14 @@ impl Source {
         })
     }
 
+    /// The path `builtin_or_dir` reads `name` from, without reading it.
+    pub fn path_of(dir: Option<&Path>, name: &str) -> PathBuf {
+        match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            Some(p) => p,
+            None => PathBuf::from(format!("<built-in>/gazetteer/{name}")),
+        }
+    }
+
     pub fn read(path: &Path) -> Result<Source, GazetteerError> {
         let text = fs::read_to_string(path).map_err(|source| GazetteerError::Read {
             file: path.to_path_buf(),

@@ -233,20 +233,14 @@ impl Gazetteer {
         })
     }
 
-    /// The places, name index and country facts of `config`'s gazetteer
-    /// (the lists `load` reads beside them are left empty).
-    fn load_places(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
-        let dir = config.dir.as_deref().filter(|d| d.is_dir());
-        let src = |name: &str| {
-            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
-            load::Source::builtin_or_dir(dir, name)
-        };
-        let mut places = Vec::new();
-        let mut facts = Vec::new();
-        let mut sources = Vec::new();
-
-        let countries_src = src("countries.tsv")?;
-        load::countries(&countries_src, &mut places, &mut facts)?;
+    /// Every place of the gazetteer files, after the countries (`places`
+    /// holds them): continents, divisions, cities, curated and extra
+    /// entries, with country aliases and points applied.
+    fn parse_places(
+        src: &dyn Fn(&str) -> Result<load::Source, GazetteerError>,
+        mut places: Vec<Place>,
+        extra: &[PathBuf],
+    ) -> Result<Vec<Place>, GazetteerError> {
         let continents = src("continents.tsv")?;
         load::continents(&continents, &mut places)?;
         let admin1 = src("admin1.tsv")?;
@@ -256,19 +250,9 @@ impl Gazetteer {
         let mut ids = HashSet::default();
         let curated = src("curated.csv")?;
         load::curated(&curated, &mut places, &mut ids)?;
-        sources.extend([
-            countries_src.path,
-            continents.path,
-            admin1.path,
-            cities.path,
-            curated.path,
-        ]);
-
-        let extra = extra_files(config)?;
-        for path in &extra {
+        for path in extra {
             let s = load::Source::read(path)?;
             load::curated(&s, &mut places, &mut ids)?;
-            sources.push(path.clone());
         }
 
         let country_idx: HashMap<String, PlaceIdx> = places
@@ -290,6 +274,59 @@ impl Gazetteer {
                 places[i as usize].lon = lon;
             }
         }
+        Ok(places)
+    }
+
+    /// The places, name index and country facts of `config`'s gazetteer
+    /// (the lists `load` reads beside them are left empty).
+    fn load_places(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
+        let dir = config.dir.as_deref().filter(|d| d.is_dir());
+        let src = |name: &str| {
+            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
+            load::Source::builtin_or_dir(dir, name)
+        };
+        let fingerprint = fingerprint(config)?;
+        let snapshot = config
+            .cache_dir
+            .as_deref()
+            .map(|d| cache::places_path(d, fingerprint));
+        // The countries' facts (demonyms, borders) are always read: small.
+        let mut facts = Vec::new();
+        let countries_src = src("countries.tsv")?;
+        let mut places = Vec::new();
+        load::countries(&countries_src, &mut places, &mut facts)?;
+        let mut sources: Vec<PathBuf> = [
+            "countries.tsv",
+            "continents.tsv",
+            "admin1.tsv",
+            "geonames_cities.tsv",
+            "curated.csv",
+        ]
+        .iter()
+        .map(|n| load::Source::path_of(dir, n))
+        .collect();
+        let extra = extra_files(config)?;
+        sources.extend(extra.iter().cloned());
+        let cached = snapshot
+            .as_deref()
+            .and_then(|p| cache::read_places(p, fingerprint));
+        let places = match cached {
+            Some(places) => places,
+            None => {
+                let places = Gazetteer::parse_places(&src, places, &extra)?;
+                if let Some(p) = &snapshot {
+                    // A cache that cannot be written only costs time next run.
+                    let _ = cache::write_places(p, fingerprint, &places);
+                }
+                places
+            }
+        };
+        let country_idx: HashMap<String, PlaceIdx> = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PlaceKind::Country)
+            .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
+            .collect();
         let admin1_idx = places
             .iter()
             .enumerate()

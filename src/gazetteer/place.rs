@@ -1,9 +1,9 @@
 //! A gazetteer entry and its kind.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What sort of place an entry is. Serialised lower-case into the layers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
     Continent,
@@ -58,7 +58,7 @@ impl PlaceKind {
 }
 
 /// One gazetteer entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Place {
     /// Stable id: `geonames:593116`, `country:LT`, `admin1:UA.06`, `base:rota`.
     pub id: String,
