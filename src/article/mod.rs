@@ -33,6 +33,8 @@ pub struct Article {
 pub struct Boilerplate {
     exact: Vec<String>,
     prefixes: Vec<String>,
+    /// Length of the longest entry, exact or prefix.
+    longest: usize,
     /// Hash of the list's text, for caches of articles read with it.
     pub fingerprint: u64,
 }
@@ -57,6 +59,13 @@ impl Boilerplate {
                 None => b.exact.push(l),
             }
         }
+        b.longest = b
+            .exact
+            .iter()
+            .chain(&b.prefixes)
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         b
     }
 
@@ -69,16 +78,26 @@ impl Boilerplate {
     }
 
     pub fn is_boilerplate(&self, line: &str) -> bool {
-        let l = line.trim().to_lowercase();
+        let line = line.trim();
+        // Only a line's start can match: bullets, then a prefix or an exact
+        // entry (lists are short), or a breadcrumb of six words. The rest
+        // of a paragraph is never lower-cased.
+        const SLACK: usize = 64;
+        let whole = line.len() <= self.longest + SLACK;
+        let mut cut = line.len().min(self.longest + SLACK);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let l = line[..cut].to_lowercase();
         // Bullets and icons before share buttons ("• Live").
         let l = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '[');
         let l = l.trim_end_matches(['.', '!']);
         // A breadcrumb ("News > U.S."): a short line of items split by ">".
-        if l.contains('>') && l.split_whitespace().count() <= 6 {
+        if whole && l.contains('>') && l.split_whitespace().count() <= 6 {
             return true;
         }
         !l.is_empty()
-            && (self.exact.iter().any(|e| e == l)
+            && ((whole && self.exact.iter().any(|e| e == l))
                 || self.prefixes.iter().any(|p| l.starts_with(p.as_str())))
     }
 }
