@@ -1,7 +1,9 @@
 //! The build engine: articles + gazetteer -> layers in the output folder.
-//! It takes the output lock, reuses cached per-file results where the
-//! inputs are unchanged, tags the rest in parallel, and writes every layer
-//! only after all of them are serialised.
+//! It takes the output lock, reuses cached per-file results (each article's
+//! rendered layer parts) where the inputs are unchanged, loads the gazetteer
+//! only when some file must be read again and tags those in parallel, then
+//! assembles every output file from the parts and stages them all before
+//! renaming any into place.
 
 use std::path::{Path, PathBuf};
 
@@ -64,8 +66,8 @@ struct Input {
     result: Option<incremental::FileResult>,
 }
 
-/// Builds with `gazetteer` when given (kept loaded between builds by
-/// `watch`), else loading the one `config` names when it is needed.
+/// Builds with `gazetteer` when given (for a caller that keeps one loaded
+/// between builds), else loading the one `config` names when it is needed.
 pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<BuildReport> {
     let clock = Clock::new();
     if config.out.exists() && !config.out.is_dir() {
@@ -129,7 +131,11 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         let mut todo = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
             match cache.get(input.key) {
-                Ok(Some(r)) => input.result = Some(r),
+                Ok(Some(r)) => {
+                    input.result = Some(r);
+                    // Only files read again need their bytes.
+                    input.bytes = Vec::new();
+                }
                 Ok(None) => todo.push(i),
                 Err(message) => {
                     diagnostics.warn(&config.out, message);
