@@ -15,15 +15,22 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The month a word names: a full name or a three-letter (or "Sept")
+/// abbreviation, any case, with or without a full stop. No allocation: it
+/// is asked of every word of an article's first lines.
 fn month(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
+    let w = word.trim_end_matches('.');
+    if !(3..=9).contains(&w.len()) || !w.is_ascii() {
         return None;
     }
+    let abbreviation = w.len() == 3 || w.eq_ignore_ascii_case("sept");
     MONTHS
         .iter()
         .position(|m| {
-            *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
+            m.eq_ignore_ascii_case(w)
+                || (abbreviation
+                    && m.len() >= w.len()
+                    && m.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()))
         })
         .map(|i| i as u32 + 1)
 }
@@ -59,8 +66,8 @@ pub fn find_date(line: &str) -> Option<String> {
 fn date_at(words: &[&str], i: usize) -> Option<String> {
     let w = words[i].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
     // 2022-01-24 (possibly followed by a time: 2022-01-24T10:00)
-    let ymd: Vec<&str> = w.get(..10).unwrap_or(w).split('-').collect();
-    if let [y, m, d] = ymd.as_slice()
+    let mut ymd = w.get(..10).unwrap_or(w).split('-');
+    if let (Some(y), Some(m), Some(d), None) = (ymd.next(), ymd.next(), ymd.next(), ymd.next())
         && y.len() == 4
     {
         return iso(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
@@ -105,6 +112,15 @@ mod tests {
         );
         assert_eq!(find_date("date: 2022-01-24").as_deref(), Some("2022-01-24"));
         assert_eq!(find_date("Sept. 3, 2021").as_deref(), Some("2021-09-03"));
+        assert_eq!(find_date("MAY 5, 2021").as_deref(), Some("2021-05-05"));
+        assert_eq!(find_date("sep 5 2021").as_deref(), Some("2021-09-05"));
+    }
+
+    #[test]
+    fn only_full_names_and_three_letter_forms_are_months() {
+        assert_eq!(find_date("Marc 5 2021"), None);
+        assert_eq!(find_date("Ma 5 2021"), None);
+        assert_eq!(find_date("Décembre 5 2021"), None);
     }
 
     #[test]

@@ -65,7 +65,13 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             .into_par_iter()
             .map(|(n, line)| {
                 let r = match std::str::from_utf8(&line) {
-                    Ok(text) => stream::extract_line(&g, &lex, &boilerplate, text, n),
+                    // A bug met on one record costs that record, not the run.
+                    Ok(text) => std::panic::catch_unwind(|| {
+                        stream::extract_line(&g, &lex, &boilerplate, text, n)
+                    })
+                    .unwrap_or_else(|_| {
+                        Err("internal error (a bug: please report this record)".into())
+                    }),
                     Err(e) => Err(format!("not UTF-8: {e}")),
                 };
                 (n, r)
