@@ -2,7 +2,7 @@
 //! reads again only the article files that are new or changed.
 //!
 //! An entry is keyed by a hash of the file's bytes and path, the gazetteer's
-//! and word lists' fingerprints and the program version; it holds each
+//! and word lists' fingerprints and the program build; it holds each
 //! article's rendered layer parts (`export::layers`) and the warnings the
 //! file gave, in postcard's binary form behind a magic line. An entry that
 //! does not decode is reported and rebuilt, never trusted; entries no build

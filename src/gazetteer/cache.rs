@@ -1,9 +1,11 @@
-//! A cache of the name index (folded keys and the automaton), so that a
-//! run after the first loads the gazetteer in a fraction of the time.
+//! Caches of the name index (folded keys and the automaton) and of the
+//! parsed places, so that a run after the first loads the gazetteer in a
+//! fraction of the time.
 //!
-//! The file is keyed by a hash of every gazetteer source and the program
-//! version; anything that does not read back exactly (other hash, truncated,
-//! corrupt automaton) is ignored and rebuilt. Writes are atomic.
+//! Both files are keyed by the gazetteer's fingerprint (every source file
+//! and the program build); anything that does not read back exactly (other
+//! hash, truncated, bad checksum, corrupt automaton) is ignored and rebuilt.
+//! Writes are atomic.
 
 use std::path::{Path, PathBuf};
 
@@ -75,7 +77,7 @@ pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
 }
 
 /// Reads a cache file; None when it is missing, foreign or damaged.
-pub fn read(file: &Path, hash: u64, places: usize) -> Option<NameIndex> {
+pub fn read(file: &Path, hash: u64) -> Option<NameIndex> {
     let bytes = std::fs::read(file).ok()?;
     let mut r = Reader {
         bytes: &bytes,
@@ -95,9 +97,6 @@ pub fn read(file: &Path, hash: u64, places: usize) -> Option<NameIndex> {
         for _ in 0..m {
             let p: PlaceIdx = r.u32()?;
             let name = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
-            if p as usize >= places {
-                return None;
-            }
             entries.push((p, name));
         }
         patterns.push(entries);

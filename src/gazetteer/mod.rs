@@ -110,7 +110,7 @@ pub struct Gazetteer {
     demonyms: HashMap<String, String>,
     /// Files read, for messages and the cache key.
     pub sources: Vec<PathBuf>,
-    /// Hash of every gazetteer file's text and the program version.
+    /// Hash of every gazetteer file's text and the program build.
     pub fingerprint: u64,
 }
 
@@ -158,7 +158,7 @@ fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError>
 }
 
 /// A hash of every file the gazetteer of `config` is made from and of the
-/// program version: what caches of results computed with it are keyed by.
+/// program build: what caches of results computed with it are keyed by.
 /// Reads the files but builds nothing, so a build whose articles are all
 /// cached never loads the gazetteer.
 pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
@@ -171,8 +171,24 @@ pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
     for path in extra_files(config)? {
         load::Source::read(&path)?.text.hash(&mut h);
     }
-    env!("CARGO_PKG_VERSION").hash(&mut h);
+    program_hash().hash(&mut h);
     Ok(h.finish())
+}
+
+/// A hash of the running program's own file, so every cache keyed by a
+/// fingerprint (parsed places, name index, build results) is rebuilt by a
+/// new build of the program, not only by a new version number; the version
+/// when the file cannot be read.
+fn program_hash() -> u64 {
+    static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        use std::hash::BuildHasher;
+        let bytes = std::env::current_exe().and_then(std::fs::read);
+        match bytes {
+            Ok(b) => rustc_hash::FxBuildHasher.hash_one(&b),
+            Err(_) => rustc_hash::FxBuildHasher.hash_one(env!("CARGO_PKG_VERSION")),
+        }
+    })
 }
 
 /// What `Gazetteer::load` reads beside the places.
@@ -307,20 +323,41 @@ impl Gazetteer {
         .collect();
         let extra = extra_files(config)?;
         sources.extend(extra.iter().cloned());
-        let cached = snapshot
+        // The places (parsed or from their cache) and the cached name index,
+        // both keyed by the fingerprint, are read side by side.
+        let index_file = config
+            .cache_dir
             .as_deref()
-            .and_then(|p| cache::read_places(p, fingerprint));
-        let places = match cached {
-            Some(places) => places,
-            None => {
+            .map(|d| cache::path(d, fingerprint));
+        let (places, cached_index) = rayon::join(
+            || -> Result<Vec<Place>, GazetteerError> {
+                if let Some(places) = snapshot
+                    .as_deref()
+                    .and_then(|p| cache::read_places(p, fingerprint))
+                {
+                    return Ok(places);
+                }
                 let places = Gazetteer::parse_places(&src, places, &extra)?;
                 if let Some(p) = &snapshot {
                     // A cache that cannot be written only costs time next run.
                     let _ = cache::write_places(p, fingerprint, &places);
                 }
-                places
-            }
-        };
+                Ok(places)
+            },
+            || {
+                index_file
+                    .as_deref()
+                    .and_then(|f| cache::read(f, fingerprint))
+            },
+        );
+        let places = places?;
+        // An index naming places beyond the list is not ours: rebuilt.
+        let cached_index = cached_index.filter(|ix| {
+            ix.patterns
+                .iter()
+                .flatten()
+                .all(|(p, _)| (*p as usize) < places.len())
+        });
         let country_idx: HashMap<String, PlaceIdx> = places
             .iter()
             .enumerate()
@@ -372,22 +409,17 @@ impl Gazetteer {
                 }
             }
         }
-        let hash = index_hash(&places, &demonym_of);
-        let cached = config
-            .cache_dir
-            .as_deref()
-            .and_then(|d| cache::read(&cache::path(d, hash), hash, places.len()));
         let cache::NameIndex {
             patterns,
             keys: pattern_keys,
             automaton,
-        } = match cached {
+        } = match cached_index {
             Some(index) => index,
             None => {
                 let index = index(&places, &demonym_of)?;
-                if let Some(d) = &config.cache_dir {
+                if let Some(f) = &index_file {
                     // A cache that cannot be written only costs time next run.
-                    let _ = cache::write(&cache::path(d, hash), hash, &index);
+                    let _ = cache::write(f, fingerprint, &index);
                 }
                 index
             }
@@ -786,20 +818,6 @@ fn section_end(text: &str, at: usize, size: usize) -> usize {
         end += 1;
     }
     end
-}
-
-/// What the name index depends on: every name of every place, in order,
-/// the demonyms, and the program version.
-fn index_hash(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    places.len().hash(&mut h);
-    for p in places {
-        p.names.hash(&mut h);
-    }
-    demonyms.hash(&mut h);
-    h.finish()
 }
 
 /// Whether the text's written form fits a gazetteer name's capitalisation:
