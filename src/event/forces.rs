@@ -518,12 +518,17 @@ pub fn sentence_forces(
     let (s0, s1) = sentence;
     let body = &text[s0..s1];
     let lower = body.to_ascii_lowercase();
+    let hits = lex.forces.find(&lower);
+    // Every force comes from a force word: most sentences of most news have
+    // none, and need nothing else read.
+    if hits.is_empty() {
+        return Vec::new();
+    }
     let places: Vec<(usize, &Resolved)> = mentions
         .iter()
         .enumerate()
         .filter(|(_, m)| !m.demonym && m.start >= s0 && m.end <= s1)
         .collect();
-    let hits = lex.forces.find(&lower);
     let groups = group_hits(body, &hits);
     let status_hits = lex.status.find(&lower);
     // Per sentence, not per unit: who can be a subject, which places follow
