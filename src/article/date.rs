@@ -55,6 +55,15 @@ fn iso(year: i32, month: u32, day: u32) -> Option<String> {
 /// The first date in `line`: `2022-01-24`, `24 January 2022`, `Jan 24 2022`,
 /// `January 24, 2022`. None when there is none or it is not a real day.
 pub fn find_date(line: &str) -> Option<String> {
+    // Every form has a four-digit year: a line without four digits in a
+    // row (most lines) is not split into words at all.
+    let mut run = 0;
+    if !line.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    }) {
+        return None;
+    }
     let words: Vec<&str> = line
         .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
         .filter(|w| !w.is_empty())
