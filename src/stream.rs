@@ -91,7 +91,8 @@ pub fn extract_line(
             None => Ok(None),
         };
     };
-    let r = layers::render(g, lex, &event::tag_article(g, lex, a)).map_err(|e| e.to_string())?;
+    let r = layers::render_parts(g, lex, &event::tag_article(g, lex, a), false)
+        .map_err(|e| e.to_string())?;
     let out = Extracted {
         id: &r.id,
         title: &r.title,

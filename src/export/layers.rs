@@ -62,8 +62,12 @@ pub struct Rendered {
     pub parts: [Part; 3],
 }
 
-fn part(layer: &Layer, features: Vec<Feature>) -> Result<Part, ExportError> {
-    let rows: Vec<Row> = features.iter().map(|f| table::row(layer, f)).collect();
+fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, ExportError> {
+    let rows: Vec<Row> = if with_csv {
+        features.iter().map(|f| table::row(layer, f)).collect()
+    } else {
+        Vec::new()
+    };
     let lines = features
         .iter()
         .map(|f| {
@@ -89,6 +93,17 @@ pub fn summary_line(id: &str, mentions: usize, forces: usize, date: Option<&str>
 
 /// Renders what `t` adds to every layer.
 pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendered, ExportError> {
+    render_parts(g, lex, t, true)
+}
+
+/// `render`, leaving the CSV rows empty unless `with_csv` (`extract` writes
+/// only the features; `merge` makes the rows again from them).
+pub fn render_parts(
+    g: &Gazetteer,
+    lex: &Lexicon,
+    t: &TaggedArticle,
+    with_csv: bool,
+) -> Result<Rendered, ExportError> {
     let one = std::slice::from_ref(t);
     let events = event::events(g, lex, one);
     let mut places: BTreeMap<&str, PlaceUse> = BTreeMap::new();
@@ -124,9 +139,9 @@ pub fn render(g: &Gazetteer, lex: &Lexicon, t: &TaggedArticle) -> Result<Rendere
         ),
         places: places.into_values().collect(),
         parts: [
-            part(&FORCES, forces::features(g, one))?,
-            part(&EVENTS, forces::events(g, one, &events))?,
-            part(&MOVEMENTS, forces::movements(g, one))?,
+            part(&FORCES, forces::features(g, one), with_csv)?,
+            part(&EVENTS, forces::events(g, one, &events), with_csv)?,
+            part(&MOVEMENTS, forces::movements(g, one), with_csv)?,
         ],
     })
 }
@@ -171,7 +186,7 @@ pub fn places(articles: &[&Rendered]) -> Vec<Feature> {
 pub fn place_part(articles: &[&Rendered]) -> Result<(Part, Vec<Row>), ExportError> {
     let features = places(articles);
     let rows = features.iter().map(|f| table::row(&PLACES, f)).collect();
-    Ok((part(&PLACES, features)?, rows))
+    Ok((part(&PLACES, features, true)?, rows))
 }
 
 /// One output file's content, streamed to disk by `write_to`.
