@@ -8,18 +8,6 @@ use std::path::Path;
 
 use common::eventmap;
 
-const LAYERS: [&str; 9] = [
-    "places.geojson",
-    "forces.geojson",
-    "events.geojson",
-    "movements.geojson",
-    "places.csv",
-    "forces.csv",
-    "events.csv",
-    "movements.csv",
-    "eventmap.gpkg",
-];
-
 fn build(input: &Path, out: &Path, extra: &[&str]) -> String {
     let o = eventmap()
         .args(["build", "--articles"])
@@ -37,7 +25,8 @@ fn same_as_clean(input: &Path, incremental: &Path, scratch: &Path) {
     let clean = scratch.join("clean");
     let _ = std::fs::remove_dir_all(&clean);
     build(input, &clean, &["--clean"]);
-    for layer in LAYERS {
+    let others = ["index.html", "eventmap.qgs", "forces.qml", "eventmap.gpkg"];
+    for layer in common::LAYER_FILES.iter().chain(&others) {
         let a = std::fs::read(incremental.join(layer)).unwrap();
         let b = std::fs::read(clean.join(layer)).unwrap();
         if layer.ends_with(".gpkg") {

@@ -46,21 +46,11 @@ fn extract(input: &str) -> (String, String) {
     )
 }
 
-const FILES: &[&str] = &[
-    "places.geojson",
-    "forces.geojson",
-    "events.geojson",
-    "movements.geojson",
-    "places.csv",
-    "forces.csv",
-    "events.csv",
-    "movements.csv",
-    "index.html",
-    "eventmap.qgs",
-];
-
 fn same_files(a: &Path, b: &Path) {
-    for f in FILES {
+    for f in common::LAYER_FILES
+        .iter()
+        .chain(&["index.html", "eventmap.qgs"])
+    {
         let x = std::fs::read(a.join(f)).unwrap();
         let y = std::fs::read(b.join(f)).unwrap();
         assert!(x == y, "{f} differs");

@@ -271,12 +271,7 @@ impl Gazetteer {
             load::curated(&s, &mut places, &mut ids)?;
         }
 
-        let country_idx: HashMap<String, PlaceIdx> = places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.kind == PlaceKind::Country)
-            .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
-            .collect();
+        let country_idx = country_index(&places);
         let aliases = src("country_aliases.csv")?;
         for (code, alias) in load::country_aliases(&aliases)? {
             if let Some(&i) = country_idx.get(&code) {
@@ -358,12 +353,7 @@ impl Gazetteer {
                 .flatten()
                 .all(|(p, _)| (*p as usize) < places.len())
         });
-        let country_idx: HashMap<String, PlaceIdx> = places
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.kind == PlaceKind::Country)
-            .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
-            .collect();
+        let country_idx = country_index(&places);
         let admin1_idx = places
             .iter()
             .enumerate()
@@ -775,6 +765,16 @@ fn cores(places: &[Place]) -> Vec<PlaceCore> {
                 prior: resolve::prior(p),
             }
         })
+        .collect()
+}
+
+/// Each country's entry by its ISO code.
+fn country_index(places: &[Place]) -> HashMap<String, PlaceIdx> {
+    places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PlaceKind::Country)
+        .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
         .collect()
 }
 

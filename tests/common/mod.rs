@@ -55,3 +55,15 @@ pub fn read_layer(path: &Path) -> serde_json::Value {
 pub fn features(layer: &serde_json::Value) -> &Vec<serde_json::Value> {
     layer["features"].as_array().expect("features array")
 }
+
+/// The layer files every build writes, GeoJSON then CSV.
+pub const LAYER_FILES: [&str; 8] = [
+    "places.geojson",
+    "forces.geojson",
+    "events.geojson",
+    "movements.geojson",
+    "places.csv",
+    "forces.csv",
+    "events.csv",
+    "movements.csv",
+];
