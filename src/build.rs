@@ -6,6 +6,7 @@
 //! renaming any into place.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -55,20 +56,30 @@ impl BuildReport {
 /// Builds with the gazetteer `config` names, loaded only when some article
 /// file is not in the cache.
 pub fn run(config: &BuildConfig) -> Result<BuildReport> {
-    run_with(config, None)
+    run_with(config, None, None)
 }
+
+/// Per-file results kept in memory between builds by a long-running caller
+/// (`watch`), in front of the cache on disk.
+pub type Memory = rustc_hash::FxHashMap<u64, Arc<incremental::FileResult>>;
 
 /// One input file: its key, and its cached result when there is one.
 struct Input {
     path: PathBuf,
     bytes: Vec<u8>,
     key: u64,
-    result: Option<incremental::FileResult>,
+    result: Option<Arc<incremental::FileResult>>,
 }
 
 /// Builds with `gazetteer` when given (for a caller that keeps one loaded
-/// between builds), else loading the one `config` names when it is needed.
-pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<BuildReport> {
+/// between builds), else loading the one `config` names when it is needed;
+/// with `memory`, results are looked up there before the disk cache, and it
+/// is left holding this build's.
+pub fn run_with(
+    config: &BuildConfig,
+    gazetteer: Option<&Gazetteer>,
+    memory: Option<&mut Memory>,
+) -> Result<BuildReport> {
     let clock = Clock::new();
     if config.out.exists() && !config.out.is_dir() {
         anyhow::bail!(
@@ -130,9 +141,15 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
             .then(|| s.spawn(|| Gazetteer::load(&config.gazetteer)));
         let mut todo = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
+            if let Some(r) = memory.as_deref().and_then(|m| m.get(&input.key)) {
+                cache.keep(input.key);
+                input.result = Some(r.clone());
+                input.bytes = Vec::new();
+                continue;
+            }
             match cache.get(input.key) {
                 Ok(Some(r)) => {
-                    input.result = Some(r);
+                    input.result = Some(Arc::new(r));
                     // Only files read again need their bytes.
                     input.bytes = Vec::new();
                 }
@@ -194,20 +211,22 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         if inputs[i].bytes.len() as u64 <= incremental::MAX_CACHED_FILE {
             cache.put(&r);
         }
-        inputs[i].result = Some(r);
+        inputs[i].result = Some(Arc::new(r));
     }
+    let results: Vec<Arc<incremental::FileResult>> =
+        inputs.into_iter().filter_map(|i| i.result).collect();
     // (article key, article) in input order; the key names the article's
     // rows in the GeoPackage.
     let mut all = Vec::new();
-    for r in inputs.into_iter().filter_map(|i| i.result) {
-        diagnostics.warnings.extend(r.warnings);
-        for a in r.articles {
+    for r in &results {
+        diagnostics.warnings.extend(r.warnings.iter().cloned());
+        for a in &r.articles {
             all.push((incremental::key(r.key, Path::new(""), a.id.as_bytes()), a));
         }
     }
     let kept = article::drop_duplicate_ids(
         all,
-        |(_, a): &(u64, Rendered)| (a.id.as_str(), a.path.as_path()),
+        |(_, a): &(u64, &Rendered)| (a.id.as_str(), a.path.as_path()),
         &mut diagnostics,
     );
     clock.lap("cache written");
@@ -220,6 +239,9 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
         events,
     };
     cache.finish(counts);
+    if let Some(m) = memory {
+        *m = results.iter().map(|r| (r.key, r.clone())).collect();
+    }
     Ok(BuildReport {
         changes: format!(
             "{} ({reread} file(s) read, {} from the cache)",
@@ -243,13 +265,12 @@ pub fn run_with(config: &BuildConfig, gazetteer: Option<&Gazetteer>) -> Result<B
 /// into place, so a failure or a kill leaves the whole previous set.
 pub fn write_layers(
     out: &Path,
-    kept: &[(u64, Rendered)],
+    kept: &[(u64, &Rendered)],
     diagnostics: &mut Diagnostics,
 ) -> Result<(usize, usize, usize)> {
-    let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| a).collect();
+    let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| *a).collect();
     let (place, place_rows) = export::layers::place_part(&articles)?;
     let files = export::layers::files(&articles, &place)?;
-    let keyed: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
     let (staged, package) = rayon::join(
         || {
             files
@@ -257,7 +278,7 @@ pub fn write_layers(
                 .map(|(name, body)| export::stage(&out.join(name), |w| body.write_to(w)))
                 .collect::<Result<Vec<_>, _>>()
         },
-        || export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, &keyed),
+        || export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, kept),
     );
     let (package, note) = package?;
     if let Some(note) = note {

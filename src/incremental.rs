@@ -73,6 +73,12 @@ impl Cache {
         self.dir.join(format!("{key:016x}.bin"))
     }
 
+    /// Marks `key`'s entry as used by this build (found elsewhere, e.g. in
+    /// memory), so `finish` keeps it.
+    pub fn keep(&mut self, key: u64) {
+        self.used.insert(key);
+    }
+
     /// Whether there is an entry for `key` (which may still fail to decode).
     pub fn has(&self, key: u64) -> bool {
         self.entry(key).is_file()

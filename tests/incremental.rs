@@ -241,7 +241,7 @@ fn watch_rebuilds_when_an_article_arrives() {
         .arg(&input)
         .arg("--out")
         .arg(&out)
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("watch.log")).unwrap())
         .spawn()
         .unwrap();
     // Wait for the first build, then add an article.
@@ -276,4 +276,12 @@ fn watch_rebuilds_when_an_article_arrives() {
         text.contains("Bulgaria"),
         "the second build saw the new article"
     );
+    // The second build read only the new file: the first one's results
+    // were kept in memory; and its layers are those of a clean build.
+    let log = std::fs::read_to_string(dir.path().join("watch.log")).unwrap();
+    assert!(
+        log.contains("+1 articles") && log.contains("(1 file(s) read, 1 from the cache)"),
+        "{log}"
+    );
+    same_as_clean(&input, &out, dir.path());
 }

@@ -4,8 +4,19 @@ use std::process::ExitCode;
 
 use crate::build::{self, BuildConfig};
 use crate::cli::BuildArgs;
+use crate::gazetteer::Gazetteer;
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    run_with(args, None, None)
+}
+
+/// A build with `gazetteer` already loaded and results kept in `memory`
+/// (by `watch`), else loaded when needed.
+pub fn run_with(
+    args: BuildArgs,
+    gazetteer: Option<&Gazetteer>,
+    memory: Option<&mut build::Memory>,
+) -> anyhow::Result<ExitCode> {
     let config = BuildConfig {
         articles: args.articles.clone(),
         gazetteer: (&args.gazetteer).into(),
@@ -13,7 +24,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         strict: args.strict,
         clean: args.clean,
     };
-    let report = build::run(&config)?;
+    let report = build::run_with(&config, gazetteer, memory)?;
     if args.verbose {
         for line in &report.per_article {
             eprintln!("{line}");

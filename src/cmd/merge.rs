@@ -97,6 +97,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         |(_, a): &(u64, Rendered)| (a.id.as_str(), a.path.as_path()),
         &mut diag,
     );
+    let kept: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
     let (places, forces, events) = build::write_layers(&args.out, &kept, &mut diag)?;
     if !args.quiet {
         diag.print();

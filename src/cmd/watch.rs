@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+use anyhow::Context;
+
 use crate::cli::{BuildArgs, WatchArgs};
+use crate::gazetteer::{Gazetteer, GazetteerConfig};
 
 /// What the articles folders hold now: paths with size and modification time.
 fn snapshot(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
@@ -32,16 +35,31 @@ fn snapshot(paths: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
 }
 
 pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
-    let build = |args: &WatchArgs| {
-        super::build::run(BuildArgs {
-            articles: args.articles.clone(),
-            out: args.out.clone(),
-            strict: false,
-            clean: false,
-            quiet: false,
-            verbose: false,
-            gazetteer: args.gazetteer.clone(),
-        })
+    // The gazetteer and every file's results stay in memory between builds,
+    // so a rebuild costs about what its new articles cost; the gazetteer is
+    // loaded again only when its files change (their fingerprint is checked
+    // before every build, and it keys the results).
+    let config: GazetteerConfig = (&args.gazetteer).into();
+    let mut loaded: Option<Gazetteer> = None;
+    let mut memory = crate::build::Memory::default();
+    let mut build = |args: &WatchArgs| -> anyhow::Result<ExitCode> {
+        let print = crate::gazetteer::fingerprint(&config).context("loading the gazetteer")?;
+        if loaded.as_ref().is_none_or(|g| g.fingerprint != print) {
+            loaded = Some(Gazetteer::load(&config).context("loading the gazetteer")?);
+        }
+        super::build::run_with(
+            BuildArgs {
+                articles: args.articles.clone(),
+                out: args.out.clone(),
+                strict: false,
+                clean: false,
+                quiet: false,
+                verbose: false,
+                gazetteer: args.gazetteer.clone(),
+            },
+            loaded.as_ref(),
+            Some(&mut memory),
+        )
     };
     let mut seen = snapshot(&args.articles);
     build(&args)?;
