@@ -150,6 +150,43 @@ pub fn read_places(file: &Path, hash: u64) -> Option<Vec<super::Place>> {
     postcard::from_bytes(&bytes[HEADER..]).ok()
 }
 
+/// How many caches of each kind are kept: one per gazetteer (or program
+/// build) in use, the most recently written first.
+const KEEP: usize = 4;
+
+/// Deletes all but the `KEEP` newest cache files beside `written` whose
+/// names share its prefix (`names-`, `places-`), so caches of old program
+/// builds and old gazetteers do not pile up. Errors only leave files behind.
+pub fn prune(written: &Path) {
+    let (Some(dir), Some(name)) = (
+        written.parent(),
+        written.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return;
+    };
+    let Some(prefix) = name.split_once('-').map(|(p, _)| format!("{p}-")) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".bin"))
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, old) in files.into_iter().skip(KEEP) {
+        if old != written {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -166,5 +203,47 @@ impl<'a> Reader<'a> {
     }
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_of_a_kind_and_the_one_just_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let t0 = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let file = |name: &str, age: u64| {
+            let p = dir.path().join(name);
+            let f = std::fs::File::create(&p).unwrap();
+            f.set_modified(t0 + std::time::Duration::from_secs(age))
+                .unwrap();
+            p
+        };
+        for i in 0..6 {
+            file(&format!("names-{i:016x}.bin"), i);
+        }
+        let other = file("places-0000000000000000.bin", 0);
+        // The one just written is kept even when it is not among the newest.
+        let written = file("names-00000000000000ff.bin", 0);
+        prune(&written);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "names-0000000000000002.bin",
+                "names-0000000000000003.bin",
+                "names-0000000000000004.bin",
+                "names-0000000000000005.bin",
+                "names-00000000000000ff.bin",
+                "places-0000000000000000.bin",
+            ]
+        );
+        assert!(other.exists());
     }
 }

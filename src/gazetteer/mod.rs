@@ -335,7 +335,9 @@ impl Gazetteer {
                 let places = Gazetteer::parse_places(&src, places, &extra)?;
                 if let Some(p) = &snapshot {
                     // A cache that cannot be written only costs time next run.
-                    let _ = cache::write_places(p, fingerprint, &places);
+                    if cache::write_places(p, fingerprint, &places).is_ok() {
+                        cache::prune(p);
+                    }
                 }
                 Ok(places)
             },
@@ -409,7 +411,9 @@ impl Gazetteer {
                 let index = index(&places, &demonym_of)?;
                 if let Some(f) = &index_file {
                     // A cache that cannot be written only costs time next run.
-                    let _ = cache::write(f, fingerprint, &index);
+                    if cache::write(f, fingerprint, &index).is_ok() {
+                        cache::prune(f);
+                    }
                 }
                 index
             }
