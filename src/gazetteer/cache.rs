@@ -179,7 +179,7 @@ pub fn prune(written: &Path) {
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (_, old) in files.into_iter().skip(KEEP) {
         if old != written {
             let _ = std::fs::remove_file(old);
