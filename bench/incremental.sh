@@ -19,13 +19,13 @@ clean=() rebuild=()
 for i in 1 2 3; do
   sync
   t0=$(now); "$bin" build --articles "$work/in" --out "$work/out" --clean -q; t1=$(now)
-  clean+=("$(echo "$t1 - $t0" | bc)")
+  clean+=("$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")")
 done
 for i in 1 2 3 4 5; do
   python3 bench/generate_articles.py 1 "$work/in" --seed $((100 + i)) --start $((n + i))
   sync
   t0=$(now); "$bin" build --articles "$work/in" --out "$work/out" -q; t1=$(now)
-  rebuild+=("$(echo "$t1 - $t0" | bc)")
+  rebuild+=("$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")")
 done
 # The same in watch mode, where the gazetteer stays loaded between builds:
 # three more articles, each build's time as the build itself reports it.
