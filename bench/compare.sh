@@ -11,10 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-20}
 cargo build --release -q
-# GNU time reports peak memory (Debian's package `time`).
-if [ ! -x /usr/bin/time ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-fi
+. bench/common.sh
+need_gnu_time
 venv=target/compare-venv
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import geotext, flashgeotext" 2>/dev/null; then
   python3 -m venv "$venv"

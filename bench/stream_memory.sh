@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 gb=${1:-1}
 cargo build --release -q
-# GNU time reports peak memory (Debian's package `time`).
-if [ ! -x /usr/bin/time ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-fi
+. bench/common.sh
+need_gnu_time
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 python3 - "$gb" <<'PY' | /usr/bin/time -v target/release/eventmap extract --jsonl 2>"$log" | wc -lc
