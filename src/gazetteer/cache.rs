@@ -48,11 +48,42 @@ pub fn path(dir: &Path, hash: u64) -> PathBuf {
     dir.join(format!("names-{hash:016x}.bin"))
 }
 
+/// Writes `body` behind the header (magic, hash, checksum of the body)
+/// atomically, then prunes old files of the same kind.
+fn write_framed(file: &Path, magic: &[u8; 8], hash: u64, body: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    for part in [
+        &magic[..],
+        &hash.to_le_bytes(),
+        &checksum(body).to_le_bytes(),
+        body,
+    ] {
+        std::io::Write::write_all(&mut tmp, part)?;
+    }
+    tmp.persist(file).map_err(|e| e.error)?;
+    prune(file);
+    Ok(())
+}
+
+/// The body of a file written by `write_framed` with this magic and hash;
+/// None when it is missing, foreign or damaged.
+fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(file).ok()?;
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 0,
+    };
+    if r.take(8)? != magic || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?) {
+        return None;
+    }
+    bytes.drain(..HEADER);
+    Some(bytes)
+}
+
 pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
     let mut out = Vec::with_capacity(64 << 20);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&hash.to_le_bytes());
-    out.extend_from_slice(&0u64.to_le_bytes()); // checksum, filled in below
     out.extend_from_slice(&(index.keys.len() as u32).to_le_bytes());
     for (key, entries) in index.keys.iter().zip(&index.patterns) {
         out.extend_from_slice(&(key.len() as u32).to_le_bytes());
@@ -64,28 +95,16 @@ pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
         }
     }
     out.extend_from_slice(&index.automaton.serialize());
-    let sum = checksum(&out[HEADER..]);
-    out[16..24].copy_from_slice(&sum.to_le_bytes());
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &out)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    write_framed(file, MAGIC, hash, &out)
 }
 
 /// Reads a cache file; None when it is missing, foreign or damaged.
 pub fn read(file: &Path, hash: u64) -> Option<NameIndex> {
-    let bytes = std::fs::read(file).ok()?;
+    let bytes = read_framed(file, MAGIC, hash)?;
     let mut r = Reader {
         bytes: &bytes,
         at: 0,
     };
-    if r.take(8)? != MAGIC || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?) {
-        return None;
-    }
     let n = r.u32()? as usize;
     let mut keys = Vec::with_capacity(n);
     let mut patterns = Vec::with_capacity(n);
@@ -123,31 +142,12 @@ const PLACES_MAGIC: &[u8; 8] = b"EVMAPPL1";
 
 pub fn write_places(file: &Path, hash: u64, places: &[super::Place]) -> std::io::Result<()> {
     let body = postcard::to_stdvec(places).map_err(std::io::Error::other)?;
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(PLACES_MAGIC);
-    out.extend_from_slice(&hash.to_le_bytes());
-    out.extend_from_slice(&checksum(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, &out)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    write_framed(file, PLACES_MAGIC, hash, &body)
 }
 
 /// The places cached for `hash`; None when missing, foreign or damaged.
 pub fn read_places(file: &Path, hash: u64) -> Option<Vec<super::Place>> {
-    let bytes = std::fs::read(file).ok()?;
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    if r.take(8)? != PLACES_MAGIC || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?)
-    {
-        return None;
-    }
-    postcard::from_bytes(&bytes[HEADER..]).ok()
+    postcard::from_bytes(&read_framed(file, PLACES_MAGIC, hash)?).ok()
 }
 
 /// How many caches of each kind are kept: one per gazetteer (or program
@@ -157,7 +157,7 @@ const KEEP: usize = 4;
 /// Deletes all but the `KEEP` newest cache files beside `written` whose
 /// names share its prefix (`names-`, `places-`), so caches of old program
 /// builds and old gazetteers do not pile up. Errors only leave files behind.
-pub fn prune(written: &Path) {
+fn prune(written: &Path) {
     let (Some(dir), Some(name)) = (
         written.parent(),
         written.file_name().and_then(|n| n.to_str()),

@@ -132,6 +132,14 @@ const FILES: &[&str] = &[
     "person_titles.txt",
 ];
 
+/// One of the gazetteer files (`FILES`): from the gazetteer folder when it
+/// has it, else the built-in copy.
+fn source(config: &GazetteerConfig, name: &str) -> Result<load::Source, GazetteerError> {
+    // Every file read must be in the fingerprint.
+    debug_assert!(FILES.contains(&name), "{name} missing from FILES");
+    load::Source::builtin_or_dir(config.dir.as_deref().filter(|d| d.is_dir()), name)
+}
+
 /// Extra entry lists: every other `*.csv` in the gazetteer folder, then the
 /// `--gazetteer` files.
 fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError> {
@@ -163,10 +171,9 @@ fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError>
 /// cached never loads the gazetteer.
 pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
     use std::hash::{Hash, Hasher};
-    let dir = config.dir.as_deref().filter(|d| d.is_dir());
     let mut h = rustc_hash::FxHasher::default();
     for name in FILES {
-        load::Source::builtin_or_dir(dir, name)?.text.hash(&mut h);
+        source(config, name)?.text.hash(&mut h);
     }
     for path in extra_files(config)? {
         load::Source::read(&path)?.text.hash(&mut h);
@@ -198,18 +205,14 @@ struct Side {
     first_names: HashSet<String>,
     english_words: HashSet<String>,
     titles: HashSet<String>,
-    fingerprint: u64,
 }
 
 impl Gazetteer {
     /// Loads the built-in gazetteer, overridden and extended by `config`.
     pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
-        let dir = config.dir.as_deref().filter(|d| d.is_dir());
-        let src = |name: &str| {
-            // Every file read must be in the fingerprint.
-            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
-            load::Source::builtin_or_dir(dir, name)
-        };
+        let src = |name: &str| source(config, name);
+        // Computed once: it keys the caches of places and names read below.
+        let fingerprint = fingerprint(config)?;
         // The small lists are read on the other core while the places load.
         let side = || -> Result<_, GazetteerError> {
             let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
@@ -232,10 +235,9 @@ impl Gazetteer {
                 first_names: src("first_names.tsv")?.word_list(),
                 english_words: src("english_words.tsv")?.word_list(),
                 titles: src("person_titles.txt")?.word_list(),
-                fingerprint: fingerprint(config)?,
             })
         };
-        let (side, main) = rayon::join(side, || Gazetteer::load_places(config));
+        let (side, main) = rayon::join(side, || Gazetteer::load_places(config, fingerprint));
         let side = side?;
         let main = main?;
         Ok(Gazetteer {
@@ -244,7 +246,7 @@ impl Gazetteer {
             first_names: side.first_names,
             english_words: side.english_words,
             titles: side.titles,
-            fingerprint: side.fingerprint,
+            fingerprint,
             ..main
         })
     }
@@ -290,13 +292,12 @@ impl Gazetteer {
 
     /// The places, name index and country facts of `config`'s gazetteer
     /// (the lists `load` reads beside them are left empty).
-    fn load_places(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
+    fn load_places(
+        config: &GazetteerConfig,
+        fingerprint: u64,
+    ) -> Result<Gazetteer, GazetteerError> {
         let dir = config.dir.as_deref().filter(|d| d.is_dir());
-        let src = |name: &str| {
-            debug_assert!(FILES.contains(&name), "{name} missing from FILES");
-            load::Source::builtin_or_dir(dir, name)
-        };
-        let fingerprint = fingerprint(config)?;
+        let src = |name: &str| source(config, name);
         let snapshot = config
             .cache_dir
             .as_deref()
@@ -335,9 +336,7 @@ impl Gazetteer {
                 let places = Gazetteer::parse_places(&src, places, &extra)?;
                 if let Some(p) = &snapshot {
                     // A cache that cannot be written only costs time next run.
-                    if cache::write_places(p, fingerprint, &places).is_ok() {
-                        cache::prune(p);
-                    }
+                    let _ = cache::write_places(p, fingerprint, &places);
                 }
                 Ok(places)
             },
@@ -411,9 +410,7 @@ impl Gazetteer {
                 let index = index(&places, &demonym_of)?;
                 if let Some(f) = &index_file {
                     // A cache that cannot be written only costs time next run.
-                    if cache::write(f, fingerprint, &index).is_ok() {
-                        cache::prune(f);
-                    }
+                    let _ = cache::write(f, fingerprint, &index);
                 }
                 index
             }
