@@ -138,7 +138,7 @@ pub fn run_with(
     let uncached = inputs.iter().any(|i| !cache.has(i.key));
     let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult)>> {
         let loading = (uncached && gazetteer.is_none())
-            .then(|| s.spawn(|| Gazetteer::load(&config.gazetteer)));
+            .then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
         let mut todo = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
             if let Some(r) = memory.as_deref().and_then(|m| m.get(&input.key)) {
@@ -175,7 +175,8 @@ pub fn run_with(
             }
             // Only damaged entries were missing: load now.
             (None, None) => {
-                loaded = Gazetteer::load(&config.gazetteer).context("loading the gazetteer")?;
+                loaded = Gazetteer::load_as(&config.gazetteer, gazetteer_print)
+                    .context("loading the gazetteer")?;
                 &loaded
             }
         };

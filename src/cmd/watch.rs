@@ -45,7 +45,7 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     let mut build = |args: &WatchArgs| -> anyhow::Result<ExitCode> {
         let print = crate::gazetteer::fingerprint(&config).context("loading the gazetteer")?;
         if loaded.as_ref().is_none_or(|g| g.fingerprint != print) {
-            loaded = Some(Gazetteer::load(&config).context("loading the gazetteer")?);
+            loaded = Some(Gazetteer::load_as(&config, print).context("loading the gazetteer")?);
         }
         super::build::run_with(
             BuildArgs {

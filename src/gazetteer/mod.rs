@@ -210,9 +210,16 @@ struct Side {
 impl Gazetteer {
     /// Loads the built-in gazetteer, overridden and extended by `config`.
     pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::load_as(config, fingerprint(config)?)
+    }
+
+    /// `load` for a caller that has computed `fingerprint(config)` already;
+    /// it keys the caches of places and names read here.
+    pub fn load_as(
+        config: &GazetteerConfig,
+        fingerprint: u64,
+    ) -> Result<Gazetteer, GazetteerError> {
         let src = |name: &str| source(config, name);
-        // Computed once: it keys the caches of places and names read below.
-        let fingerprint = fingerprint(config)?;
         // The small lists are read on the other core while the places load.
         let side = || -> Result<_, GazetteerError> {
             let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
