@@ -134,11 +134,12 @@ pub fn run_with(
         }
     }
     clock.lap("inputs read");
-    // The gazetteer loads on the other core while the cached results are read.
-    let uncached = inputs.iter().any(|i| !cache.has(i.key));
+    // The gazetteer loads on the other core while the cached results are
+    // read, when none was given and some file has no cache entry.
+    let load = gazetteer.is_none() && inputs.iter().any(|i| !cache.has(i.key));
     let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult)>> {
-        let loading = (uncached && gazetteer.is_none())
-            .then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
+        let loading =
+            load.then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
         let mut todo = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
             if let Some(r) = memory.as_deref().and_then(|m| m.get(&input.key)) {
