@@ -51,7 +51,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     println!(
         "gazetteer load      {:>8.0} ms ({} entries)",
         load.as_secs_f64() * 1e3,
-        g.places().len()
+        g.len()
     );
     println!(
         "tagging, one core   {:>8.1} MB/s median, {:.1} MB/s best ({:.0} docs/s median, {mentions} mentions a round)",

@@ -1,35 +1,18 @@
-//! Caches of the name index (folded keys and the automaton) and of the
-//! parsed places, so that a run after the first loads the gazetteer in a
-//! fraction of the time.
+//! The cache of the gazetteer image (`image.rs`), so that a run after the
+//! first loads the gazetteer in a fraction of the time.
 //!
-//! Both files are keyed by the gazetteer's fingerprint (every source file
-//! and the program build); anything that does not read back exactly (other
-//! hash, truncated, bad checksum, corrupt automaton) is ignored and rebuilt.
-//! Writes are atomic.
+//! The file is keyed by the gazetteer's fingerprint (every source file and
+//! the program build); anything that does not read back exactly (other
+//! hash, truncated, bad checksum, parts that do not fit together) is
+//! ignored and rebuilt. Writes are atomic.
 
 use std::path::{Path, PathBuf};
 
-use daachorse::DoubleArrayAhoCorasick;
+use super::image::Image;
 
-use super::{PatternEntries, PlaceIdx};
-
-const MAGIC: &[u8; 8] = b"EVMAPGZ3";
-/// Magic, source hash, checksum of the rest.
-const HEADER: usize = 24;
-
-/// A checksum of the payload, so a damaged file is never read as an index.
+/// A checksum of the payload, so a damaged file is never read as an image.
 fn checksum(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(bytes);
-    h.finish()
-}
-
-/// The index that `index()` builds.
-pub struct NameIndex {
-    pub patterns: PatternEntries,
-    pub keys: Vec<String>,
-    pub automaton: DoubleArrayAhoCorasick<u32>,
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// The default cache folder: `$EVENTMAP_CACHE_DIR`, else
@@ -44,9 +27,14 @@ pub fn default_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/eventmap"))
 }
 
-pub fn path(dir: &Path, hash: u64) -> PathBuf {
-    dir.join(format!("names-{hash:016x}.bin"))
+/// The gazetteer image cached for fingerprint `hash`.
+pub fn image_path(dir: &Path, hash: u64) -> PathBuf {
+    dir.join(format!("gazetteer-{hash:016x}.bin"))
 }
+
+const MAGIC: &[u8; 8] = b"EVMAPIM1";
+/// Magic, source hash, checksum of the rest.
+const HEADER: usize = 24;
 
 /// Writes `body` behind the header (magic, hash, checksum of the body)
 /// atomically, then prunes old files of the same kind.
@@ -69,85 +57,49 @@ fn write_framed(file: &Path, magic: &[u8; 8], hash: u64, body: &[u8]) -> std::io
 
 /// The body of a file written by `write_framed` with this magic and hash;
 /// None when it is missing, foreign or damaged.
-fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Vec<u8>> {
-    let mut bytes = std::fs::read(file).ok()?;
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    if r.take(8)? != magic || r.u64()? != hash || r.u64()? != checksum(bytes.get(HEADER..)?) {
+fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Framed> {
+    let bytes = std::fs::read(file).ok()?;
+    let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
+    if bytes.get(..8)? != magic || word(8)? != hash || word(16)? != checksum(bytes.get(HEADER..)?) {
         return None;
     }
-    bytes.drain(..HEADER);
-    Some(bytes)
+    Some(Framed(bytes))
 }
 
-pub fn write(file: &Path, hash: u64, index: &NameIndex) -> std::io::Result<()> {
-    let mut out = Vec::with_capacity(64 << 20);
-    out.extend_from_slice(&(index.keys.len() as u32).to_le_bytes());
-    for (key, entries) in index.keys.iter().zip(&index.patterns) {
-        out.extend_from_slice(&(key.len() as u32).to_le_bytes());
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-        for (p, n) in entries {
-            out.extend_from_slice(&p.to_le_bytes());
-            out.extend_from_slice(&n.to_le_bytes());
-        }
+/// A file read by `read_framed`; derefs to its body.
+struct Framed(Vec<u8>);
+
+impl std::ops::Deref for Framed {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0[HEADER..]
     }
-    out.extend_from_slice(&index.automaton.serialize());
-    write_framed(file, MAGIC, hash, &out)
 }
 
-/// Reads a cache file; None when it is missing, foreign or damaged.
-pub fn read(file: &Path, hash: u64) -> Option<NameIndex> {
-    let bytes = read_framed(file, MAGIC, hash)?;
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
+pub fn write_image(file: &Path, hash: u64, image: &Image) -> std::io::Result<()> {
+    let body = image.to_bytes().map_err(std::io::Error::other)?;
+    write_framed(file, MAGIC, hash, &body)?;
+    retire(file.parent().unwrap_or(Path::new(".")));
+    Ok(())
+}
+
+/// Deletes the caches earlier versions wrote (name index and places apart).
+fn retire(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    let n = r.u32()? as usize;
-    let mut keys = Vec::with_capacity(n);
-    let mut patterns = Vec::with_capacity(n);
-    for _ in 0..n {
-        let len = r.u32()? as usize;
-        keys.push(std::str::from_utf8(r.take(len)?).ok()?.to_string());
-        let m = r.u32()? as usize;
-        let mut entries = Vec::with_capacity(m);
-        for _ in 0..m {
-            let p: PlaceIdx = r.u32()?;
-            let name = u16::from_le_bytes(r.take(2)?.try_into().ok()?);
-            entries.push((p, name));
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if (name.starts_with("names-") || name.starts_with("places-")) && name.ends_with(".bin") {
+            let _ = std::fs::remove_file(e.path());
         }
-        patterns.push(entries);
     }
-    let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(&bytes[r.at..]).ok()?;
-    if !rest.is_empty() {
-        return None;
-    }
-    Some(NameIndex {
-        patterns,
-        keys,
-        automaton,
-    })
 }
 
-/// The parsed places of a gazetteer whose sources hash to `hash`, so a later
-/// run skips parsing the TSV and CSV files (postcard, behind the same
-/// header as the name index).
-pub fn places_path(dir: &Path, hash: u64) -> PathBuf {
-    dir.join(format!("places-{hash:016x}.bin"))
-}
-
-const PLACES_MAGIC: &[u8; 8] = b"EVMAPPL1";
-
-pub fn write_places(file: &Path, hash: u64, places: &[super::Place]) -> std::io::Result<()> {
-    let body = postcard::to_stdvec(places).map_err(std::io::Error::other)?;
-    write_framed(file, PLACES_MAGIC, hash, &body)
-}
-
-/// The places cached for `hash`; None when missing, foreign or damaged.
-pub fn read_places(file: &Path, hash: u64) -> Option<Vec<super::Place>> {
-    postcard::from_bytes(&read_framed(file, PLACES_MAGIC, hash)?).ok()
+/// The image cached for `hash`; None when missing, foreign or damaged.
+pub fn read_image(file: &Path, hash: u64) -> Option<Image> {
+    Image::from_bytes(&read_framed(file, MAGIC, hash)?)
 }
 
 /// How many caches of each kind are kept: one per gazetteer (or program
@@ -184,25 +136,6 @@ fn prune(written: &Path) {
         if old != written {
             let _ = std::fs::remove_file(old);
         }
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.bytes.get(self.at..self.at.checked_add(n)?)?;
-        self.at += n;
-        Some(s)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod fold;
+pub mod image;
 pub mod load;
 pub mod place;
 pub mod resolve;
@@ -23,12 +24,10 @@ pub use place::{Place, PlaceCore, PlaceKind, distance_km};
 pub use resolve::Resolved;
 
 use fold::{Folded, is_word_byte};
+use image::{DEMONYM, Entry, Image, Places, Strings};
 
 /// Index of a place in the gazetteer.
 pub type PlaceIdx = u32;
-
-/// Per automaton pattern: the (place, name index) pairs it stands for.
-pub(crate) type PatternEntries = Vec<Vec<(PlaceIdx, u16)>>;
 
 /// Where the gazetteer comes from.
 #[derive(Debug, Clone, Default)]
@@ -53,9 +52,6 @@ const NOT_ENTRY_CSV: &[&str] = &[
     "forces.csv",
 ];
 
-/// Name index marking a pattern entry as a demonym of the place, not a name.
-const DEMONYM: u16 = u16::MAX;
-
 /// A name found in text: byte span in the original text and the places it
 /// may refer to.
 #[derive(Debug, Clone)]
@@ -71,7 +67,7 @@ pub struct Mention {
 }
 
 /// Recognition flags of a name that is also an ordinary word or a person's name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ambiguity {
     pub word: bool,
     pub first_name: bool,
@@ -88,24 +84,30 @@ impl Ambiguity {
 }
 
 pub struct Gazetteer {
-    places: Vec<Place>,
-    patterns: PatternEntries,
-    /// Folded names, sorted; a pattern's index is its key's position.
-    pattern_keys: Vec<String>,
-    /// Hashes of the first word of every name: other words never start a match.
-    first_words: HashSet<u64>,
+    places: Places,
+    cores: Vec<PlaceCore>,
+    /// Folded names, sorted; a pattern's number is its key's position.
+    keys: Strings,
+    /// End of each pattern's run in `entries` (`Image::pattern_range`).
+    pattern_ends: Vec<u32>,
+    entries: Vec<Entry>,
+    /// The names as written, by `Entry::spelling`.
+    spellings: Strings,
+    /// Filter over the first words of every name: other words never start
+    /// a match (`image::may_start`).
+    first_words: Vec<u64>,
     automaton: DoubleArrayAhoCorasick<u32>,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     borders: HashMap<String, Vec<String>>,
     /// Countries that share a border, both ways, as packed codes.
     neighbours: HashSet<(u16, u16)>,
-    cores: Vec<PlaceCore>,
-    ambiguity: HashMap<String, Ambiguity>,
-    not_places: HashSet<String>,
-    first_names: HashSet<String>,
-    english_words: HashSet<String>,
-    titles: HashSet<String>,
+    ambiguous: Strings,
+    ambiguity: Vec<Ambiguity>,
+    not_places: Strings,
+    first_names: Strings,
+    english_words: Strings,
+    titles: Strings,
     /// Folded demonym ("lithuanian") -> country code.
     demonyms: HashMap<String, String>,
     /// Files read, for messages and the cache key.
@@ -198,64 +200,137 @@ fn program_hash() -> u64 {
     })
 }
 
-/// What `Gazetteer::load` reads beside the places.
-struct Side {
-    ambiguity: HashMap<String, Ambiguity>,
-    not_places: HashSet<String>,
-    first_names: HashSet<String>,
-    english_words: HashSet<String>,
-    titles: HashSet<String>,
-}
-
 impl Gazetteer {
     /// Loads the built-in gazetteer, overridden and extended by `config`.
     pub fn load(config: &GazetteerConfig) -> Result<Gazetteer, GazetteerError> {
         Gazetteer::load_as(config, fingerprint(config)?)
     }
 
-    /// `load` for a caller that has computed `fingerprint(config)` already;
-    /// it keys the caches of places and names read here.
+    /// `load` for a caller that has computed `fingerprint(config)` already:
+    /// the image cached under it is read, or built from the files and cached.
     pub fn load_as(
         config: &GazetteerConfig,
         fingerprint: u64,
     ) -> Result<Gazetteer, GazetteerError> {
+        let file = config
+            .cache_dir
+            .as_deref()
+            .map(|d| cache::image_path(d, fingerprint));
+        let cached = file
+            .as_deref()
+            .and_then(|f| cache::read_image(f, fingerprint));
+        let image = match cached {
+            Some(image) => image,
+            None => {
+                let image = Gazetteer::build_image(config)?;
+                if let Some(f) = &file {
+                    // A cache that cannot be written only costs time next run.
+                    let _ = cache::write_image(f, fingerprint, &image);
+                }
+                image
+            }
+        };
+        let mut sources: Vec<PathBuf> = [
+            "countries.tsv",
+            "continents.tsv",
+            "admin1.tsv",
+            "geonames_cities.tsv",
+            "curated.csv",
+        ]
+        .iter()
+        .map(|n| load::Source::path_of(config.dir.as_deref().filter(|d| d.is_dir()), n))
+        .collect();
+        sources.extend(extra_files(config)?);
+        Ok(Gazetteer::from_image(image, sources, fingerprint))
+    }
+
+    fn from_image(image: Image, sources: Vec<PathBuf>, fingerprint: u64) -> Gazetteer {
+        let Image {
+            places,
+            cores,
+            keys,
+            pattern_ends,
+            entries,
+            spellings,
+            first_words,
+            automaton,
+            small,
+        } = image;
+        let borders: HashMap<String, Vec<String>> = small.borders.into_iter().collect();
+        Gazetteer {
+            places,
+            cores,
+            keys,
+            pattern_ends,
+            entries,
+            spellings,
+            first_words,
+            automaton,
+            countries: small.countries.into_iter().collect(),
+            admin1: small.admin1.into_iter().collect(),
+            neighbours: borders
+                .iter()
+                .flat_map(|(a, bs)| {
+                    bs.iter()
+                        .map(move |b| (PlaceCore::country_code(a), PlaceCore::country_code(b)))
+                })
+                .collect(),
+            borders,
+            ambiguous: small.ambiguous,
+            ambiguity: small.ambiguity,
+            not_places: small.not_places,
+            first_names: small.first_names,
+            english_words: small.english_words,
+            titles: small.titles,
+            demonyms: small.demonyms.into_iter().collect(),
+            sources,
+            fingerprint,
+        }
+    }
+
+    /// Reads and indexes every gazetteer file of `config`.
+    fn build_image(config: &GazetteerConfig) -> Result<Image, GazetteerError> {
         let src = |name: &str| source(config, name);
-        // The small lists are read on the other core while the places load.
-        let side = || -> Result<_, GazetteerError> {
-            let ambiguity = load::ambiguity(&src("ambiguous_names.tsv")?)
+        // The word lists are read on the other core while the places load.
+        let words = || -> Result<_, GazetteerError> {
+            let flags: HashMap<String, Ambiguity> = load::ambiguity(&src("ambiguous_names.tsv")?)
                 .into_iter()
                 .map(|(k, flags)| {
                     let has = |f: &str| flags.iter().any(|x| x == f);
-                    (
-                        k,
-                        Ambiguity {
-                            word: has("word"),
-                            first_name: has("first_name"),
-                            surname: has("surname"),
-                        },
-                    )
+                    let a = Ambiguity {
+                        word: has("word"),
+                        first_name: has("first_name"),
+                        surname: has("surname"),
+                    };
+                    (k, a)
                 })
                 .collect();
-            Ok(Side {
+            let ambiguous = Strings::sorted(flags.keys());
+            let ambiguity = (0..ambiguous.len())
+                .map(|i| flags[ambiguous.get(i)])
+                .collect();
+            let list = |name: &str| -> Result<Strings, GazetteerError> {
+                Ok(Strings::sorted(src(name)?.word_list()))
+            };
+            Ok((
+                ambiguous,
                 ambiguity,
-                not_places: src("not_places.txt")?.word_list(),
-                first_names: src("first_names.tsv")?.word_list(),
-                english_words: src("english_words.tsv")?.word_list(),
-                titles: src("person_titles.txt")?.word_list(),
-            })
+                list("not_places.txt")?,
+                list("first_names.tsv")?,
+                list("english_words.tsv")?,
+                list("person_titles.txt")?,
+            ))
         };
-        let (side, main) = rayon::join(side, || Gazetteer::load_places(config, fingerprint));
-        let side = side?;
-        let main = main?;
-        Ok(Gazetteer {
-            ambiguity: side.ambiguity,
-            not_places: side.not_places,
-            first_names: side.first_names,
-            english_words: side.english_words,
-            titles: side.titles,
-            fingerprint,
-            ..main
-        })
+        let (words, main) = rayon::join(words, || Gazetteer::build_places(config));
+        let (ambiguous, ambiguity, not_places, first_names, english_words, titles) = words?;
+        let mut image = main?;
+        image.small.ambiguous = ambiguous;
+        image.small.ambiguity = ambiguity;
+        image.small.not_places = not_places;
+        image.small.first_names = first_names;
+        image.small.english_words = english_words;
+        image.small.titles = titles;
+        Ok(image)
     }
 
     /// Every place of the gazetteer files, after the countries (`places`
@@ -298,88 +373,29 @@ impl Gazetteer {
     }
 
     /// The places, name index and country facts of `config`'s gazetteer
-    /// (the lists `load` reads beside them are left empty).
-    fn load_places(
-        config: &GazetteerConfig,
-        fingerprint: u64,
-    ) -> Result<Gazetteer, GazetteerError> {
-        let dir = config.dir.as_deref().filter(|d| d.is_dir());
+    /// (the word lists are left empty).
+    fn build_places(config: &GazetteerConfig) -> Result<Image, GazetteerError> {
         let src = |name: &str| source(config, name);
-        let snapshot = config
-            .cache_dir
-            .as_deref()
-            .map(|d| cache::places_path(d, fingerprint));
-        // The countries' facts (demonyms, borders) are always read: small.
         let mut facts = Vec::new();
-        let countries_src = src("countries.tsv")?;
         let mut places = Vec::new();
-        load::countries(&countries_src, &mut places, &mut facts)?;
-        let mut sources: Vec<PathBuf> = [
-            "countries.tsv",
-            "continents.tsv",
-            "admin1.tsv",
-            "geonames_cities.tsv",
-            "curated.csv",
-        ]
-        .iter()
-        .map(|n| load::Source::path_of(dir, n))
-        .collect();
-        let extra = extra_files(config)?;
-        sources.extend(extra.iter().cloned());
-        // The places (parsed or from their cache) and the cached name index,
-        // both keyed by the fingerprint, are read side by side.
-        let index_file = config
-            .cache_dir
-            .as_deref()
-            .map(|d| cache::path(d, fingerprint));
-        let (places, cached_index) = rayon::join(
-            || -> Result<Vec<Place>, GazetteerError> {
-                if let Some(places) = snapshot
-                    .as_deref()
-                    .and_then(|p| cache::read_places(p, fingerprint))
-                {
-                    return Ok(places);
-                }
-                let places = Gazetteer::parse_places(&src, places, &extra)?;
-                if let Some(p) = &snapshot {
-                    // A cache that cannot be written only costs time next run.
-                    let _ = cache::write_places(p, fingerprint, &places);
-                }
-                Ok(places)
-            },
-            || {
-                index_file
-                    .as_deref()
-                    .and_then(|f| cache::read(f, fingerprint))
-            },
-        );
-        let places = places?;
-        // An index naming places beyond the list is not ours: rebuilt.
-        let cached_index = cached_index.filter(|ix| {
-            ix.patterns
-                .iter()
-                .flatten()
-                .all(|(p, _)| (*p as usize) < places.len())
-        });
+        load::countries(&src("countries.tsv")?, &mut places, &mut facts)?;
+        let places = Gazetteer::parse_places(&src, places, &extra_files(config)?)?;
         let country_idx = country_index(&places);
-        let admin1_idx = places
+        let admin1 = places
             .iter()
             .enumerate()
             .filter(|(_, p)| p.feature == "ADM1")
             .map(|(i, p)| ((p.country.clone(), p.admin1.clone()), i as PlaceIdx))
             .collect();
 
-        let mut demonyms = HashMap::default();
-        let mut borders = HashMap::default();
-        for f in &facts {
-            for d in &f.demonyms {
-                demonyms.insert(fold::key(d), f.code.clone());
-            }
-            borders.insert(f.code.clone(), f.borders.clone());
-        }
-
+        let mut demonyms = Vec::new();
+        let mut borders = Vec::new();
         let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
         for f in &facts {
+            for d in &f.demonyms {
+                demonyms.push((fold::key(d), f.code.clone()));
+            }
+            borders.push((f.code.clone(), f.borders.clone()));
             if let Some(&i) = country_idx.get(&f.code) {
                 for d in &f.demonyms {
                     demonym_of.push((d.clone(), i));
@@ -407,59 +423,39 @@ impl Gazetteer {
                 }
             }
         }
-        let cache::NameIndex {
-            patterns,
-            keys: pattern_keys,
-            automaton,
-        } = match cached_index {
-            Some(index) => index,
-            None => {
-                let index = index(&places, &demonym_of)?;
-                if let Some(f) = &index_file {
-                    // A cache that cannot be written only costs time next run.
-                    let _ = cache::write(f, fingerprint, &index);
-                }
-                index
-            }
-        };
-        let first_words = pattern_keys
-            .iter()
-            .map(|k| word_hash(k.split([' ', '|']).next().unwrap_or_default().as_bytes()))
-            .collect();
-        Ok(Gazetteer {
+        let index = index(&places, &demonym_of)?;
+        let mut countries: Vec<(String, PlaceIdx)> = country_idx.into_iter().collect();
+        countries.sort();
+        Ok(Image {
             cores: cores(&places),
-            places,
-            patterns,
-            pattern_keys,
-            first_words,
-            automaton,
-            countries: country_idx,
-            admin1: admin1_idx,
-            neighbours: borders
-                .iter()
-                .flat_map(|(a, bs)| {
-                    bs.iter()
-                        .map(move |b| (PlaceCore::country_code(a), PlaceCore::country_code(b)))
-                })
-                .collect(),
-            borders,
-            ambiguity: HashMap::default(),
-            not_places: HashSet::default(),
-            first_names: HashSet::default(),
-            english_words: HashSet::default(),
-            titles: HashSet::default(),
-            demonyms,
-            sources,
-            fingerprint: 0,
+            places: Places::encode(&places),
+            first_words: Image::first_word_filter((0..index.keys.len()).map(|i| index.keys.get(i))),
+            keys: index.keys,
+            pattern_ends: index.pattern_ends,
+            entries: index.entries,
+            spellings: index.spellings,
+            automaton: index.automaton,
+            small: image::Small {
+                countries,
+                admin1,
+                demonyms,
+                borders,
+                ..Default::default()
+            },
         })
     }
 
-    pub fn places(&self) -> &[Place] {
-        &self.places
+    /// How many entries the gazetteer has.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
     }
 
     pub fn place(&self, i: PlaceIdx) -> &Place {
-        &self.places[i as usize]
+        self.places.get(i)
     }
 
     pub fn country(&self, code: &str) -> Option<PlaceIdx> {
@@ -488,7 +484,10 @@ impl Gazetteer {
     }
 
     pub fn ambiguity(&self, key: &str) -> Ambiguity {
-        self.ambiguity.get(key).copied().unwrap_or_default()
+        self.ambiguous
+            .position(key)
+            .map(|i| self.ambiguity[i])
+            .unwrap_or_default()
     }
 
     pub fn is_not_place(&self, key: &str) -> bool {
@@ -501,7 +500,7 @@ impl Gazetteer {
 
     /// The folded text of an automaton pattern.
     pub fn key(&self, pattern: u32) -> &str {
-        &self.pattern_keys[pattern as usize]
+        self.keys.get(pattern as usize)
     }
 
     pub fn is_english_word(&self, key: &str) -> bool {
@@ -522,13 +521,18 @@ impl Gazetteer {
         self.demonyms.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The entries of automaton pattern `p`.
+    fn pattern(&self, p: usize) -> &[Entry] {
+        &self.entries[Image::pattern_range(&self.pattern_ends, p)]
+    }
+
     /// Entries answering to `name` exactly (after folding).
     pub fn lookup(&self, name: &str) -> Vec<PlaceIdx> {
         let key = fold::key(name);
         let mut out: Vec<PlaceIdx> = self
-            .pattern_keys
-            .binary_search(&key)
-            .map(|p| self.patterns[p].iter().map(|(i, _)| *i).collect())
+            .keys
+            .position(&key)
+            .map(|p| self.pattern(p).iter().map(|e| e.place).collect())
             .unwrap_or_default();
         out.sort_unstable();
         out.dedup();
@@ -549,7 +553,7 @@ impl Gazetteer {
     /// Every name occurrence in `text` on word boundaries, longest first, with
     /// the places whose written form it fits (case rules below).
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let folded = Folded::capitalised(text, |w| self.first_words.contains(&word_hash(w)));
+        let folded = Folded::capitalised(text, |w| image::may_start(&self.first_words, w));
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
@@ -566,15 +570,15 @@ impl Gazetteer {
             let end = start + text[start..end].trim_end().len();
             let surface = &text[start..end];
             let pid = m.value() as usize;
-            let entries = &self.patterns[pid];
-            let demonym = entries.iter().find(|(_, n)| *n == DEMONYM).map(|(p, _)| *p);
-            if let Some(p) = demonym {
+            let entries = self.pattern(pid);
+            let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
+            if let Some(d) = demonym {
                 if surface.chars().next().is_some_and(char::is_uppercase) {
                     found.push(Mention {
                         start,
                         end,
                         pattern: pid as u32,
-                        candidates: vec![p],
+                        candidates: vec![d.place],
                         demonym: true,
                     });
                 }
@@ -584,30 +588,28 @@ impl Gazetteer {
             // after ("of", "bath"): out before any closer look.
             let lower = surface.chars().next().is_some_and(char::is_lowercase);
             if lower
-                && entries.iter().all(|(p, n)| {
-                    self.places[*p as usize].names[*n as usize]
+                && entries.iter().all(|e| {
+                    self.spellings
+                        .get(e.spelling as usize)
                         .starts_with(|c: char| c.is_uppercase())
                 })
             {
                 continue;
             }
-            // Many entries share one spelling ("Washington" x 100): check
-            // each spelling once.
-            let mut seen: Vec<(&str, bool)> = Vec::new();
+            // Entries come grouped by spelling ("Washington" x 100): each
+            // spelling is checked once.
+            let mut last: Option<(u32, bool)> = None;
             let mut candidates: Vec<PlaceIdx> = entries
                 .iter()
-                .filter(|(p, n)| {
-                    let name = self.places[*p as usize].names[*n as usize].as_str();
-                    match seen.iter().find(|(s, _)| *s == name) {
-                        Some(&(_, ok)) => ok,
-                        None => {
-                            let ok = case_fits(name, surface);
-                            seen.push((name, ok));
-                            ok
-                        }
+                .filter(|e| match last {
+                    Some((sp, ok)) if sp == e.spelling => ok,
+                    _ => {
+                        let ok = case_fits(self.spellings.get(e.spelling as usize), surface);
+                        last = Some((e.spelling, ok));
+                        ok
                     }
                 })
-                .map(|(p, _)| *p)
+                .map(|e| e.place)
                 .collect();
             if candidates.is_empty() {
                 continue;
@@ -683,74 +685,90 @@ impl Gazetteer {
     }
 }
 
+/// The name index `index` builds.
+struct NameIndex {
+    keys: Strings,
+    pattern_ends: Vec<u32>,
+    entries: Vec<Entry>,
+    spellings: Strings,
+    automaton: DoubleArrayAhoCorasick<u32>,
+}
+
 /// Builds the automaton over every folded name, each as " key" so that
 /// matches can only start at a word start.
-fn index(
-    places: &[Place],
-    demonyms: &[(String, PlaceIdx)],
-) -> Result<cache::NameIndex, GazetteerError> {
+fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> Result<NameIndex, GazetteerError> {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
         .par_iter()
-        .map(|p| {
-            p.names
-                .iter()
-                .take(u16::MAX as usize - 1)
-                .map(|n| fold::key(n))
-                .collect()
-        })
+        .map(|p| p.names.iter().map(|n| fold::key(n)).collect())
         .collect();
-    let mut by_key: HashMap<String, usize> = HashMap::default();
-    let mut patterns: PatternEntries = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    let mut slot_of = |key: String, keys: &mut Vec<String>, patterns: &mut PatternEntries| {
-        *by_key.entry(key.clone()).or_insert_with(|| {
-            keys.push(key);
-            patterns.push(Vec::new());
-            patterns.len() - 1
-        })
-    };
+    // Folded key -> (place, spelling) pairs; one per place, its first name
+    // that folds to the key.
+    let mut by_key: HashMap<String, Vec<(PlaceIdx, Option<&str>)>> = HashMap::default();
     for (i, names) in folded.into_iter().enumerate() {
+        let place = &places[i];
         for (n, key) in names.into_iter().enumerate() {
             if key.len() < 2 || !key.bytes().any(|b| b.is_ascii_alphabetic()) {
                 continue;
             }
-            let slot = slot_of(key, &mut keys, &mut patterns);
-            if !patterns[slot].iter().any(|(q, _)| *q == i as PlaceIdx) {
-                patterns[slot].push((i as PlaceIdx, n as u16));
+            let slot = by_key.entry(key).or_default();
+            if !slot.iter().any(|(q, _)| *q == i as PlaceIdx) {
+                slot.push((i as PlaceIdx, Some(place.names[n].as_str())));
             }
         }
     }
     // A demonym replaces any place of the same name: "Russian" is an adjective.
     for (d, i) in demonyms {
-        let slot = slot_of(fold::key(d), &mut keys, &mut patterns);
-        patterns[slot] = vec![(*i, DEMONYM)];
+        by_key.insert(fold::key(d), vec![(*i, None)]);
     }
     // Keys in sorted order, so a name is looked up by binary search.
-    let mut pairs: Vec<_> = keys.into_iter().zip(patterns).collect();
+    let mut pairs: Vec<_> = by_key.into_iter().collect();
     pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let (keys, patterns): (Vec<String>, PatternEntries) = pairs.into_iter().unzip();
-    let needles = keys
+    let mut keys = Strings::default();
+    let mut spellings = Strings::default();
+    let mut spelling_ids: HashMap<&str, u32> = HashMap::default();
+    let mut pattern_ends = Vec::with_capacity(pairs.len());
+    let mut entries = Vec::new();
+    for (key, slot) in &pairs {
+        keys.push(key);
+        let start = entries.len();
+        for &(place, spelling) in slot {
+            let spelling = match spelling {
+                None => DEMONYM,
+                Some(spelling) => *spelling_ids.entry(spelling).or_insert_with(|| {
+                    spellings.push(spelling);
+                    spellings.len() as u32 - 1
+                }),
+            };
+            entries.push(Entry { spelling, place });
+        }
+        // Grouped by spelling, so `find` checks each spelling once.
+        entries[start..].sort_unstable();
+        pattern_ends.push(entries.len() as u32);
+    }
+    let needles = pairs
         .iter()
         .enumerate()
-        .map(|(i, k)| (format!(" {k}"), i as u32));
+        .map(|(i, (k, _))| (format!(" {k}"), i as u32));
     let automaton =
         DoubleArrayAhoCorasick::with_values(needles).map_err(|e| GazetteerError::Shape {
             file: PathBuf::from("<gazetteer>"),
             line: 0,
             problem: format!(
                 "the automaton over {} names cannot be built: {e}",
-                keys.len()
+                pairs.len()
             ),
         })?;
-    Ok(cache::NameIndex {
-        patterns,
+    Ok(NameIndex {
         keys,
+        pattern_ends,
+        entries,
+        spellings,
         automaton,
     })
 }
 
-fn cores(places: &[Place]) -> Vec<PlaceCore> {
+pub(crate) fn cores(places: &[Place]) -> Vec<PlaceCore> {
     let mut admin1_ids: HashMap<(&str, &str), u32> = HashMap::default();
     places
         .iter()
@@ -784,14 +802,6 @@ fn country_index(places: &[Place]) -> HashMap<String, PlaceIdx> {
         .filter(|(_, p)| p.kind == PlaceKind::Country)
         .map(|(i, p)| (p.country.clone(), i as PlaceIdx))
         .collect()
-}
-
-/// The hash of a folded word, for `first_words`.
-fn word_hash(w: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(w);
-    h.finish()
 }
 
 /// Size of the sections a long text is resolved in.

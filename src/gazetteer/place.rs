@@ -91,7 +91,7 @@ impl Place {
 
 /// The facts about a place that resolution compares, packed small so the
 /// inner loop compares integers and stays in cache.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PlaceCore {
     pub lat: f64,
     pub lon: f64,

@@ -1,0 +1,402 @@
+//! The gazetteer image: everything `Gazetteer::load` derives from the
+//! gazetteer files (places, the name index and its automaton, the word
+//! lists), laid out so that reading it back is a few copies, not a parse.
+//!
+//! Strings live in shared buffers (`Strings`) instead of one allocation
+//! each, and places stay encoded until a caller asks for one (`Places`), so
+//! loading costs about what reading the file costs.
+
+use std::sync::OnceLock;
+
+use daachorse::DoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
+
+use super::{Ambiguity, Place, PlaceCore, PlaceIdx};
+
+/// Many strings in one buffer, by index. `Strings::sorted` ones are
+/// searched by binary search.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Strings {
+    text: String,
+    /// End of each string in `text`; it starts where the previous ends.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    pub fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The distinct strings of `items`, sorted.
+    pub fn sorted<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Strings {
+        let mut all: Vec<S> = items.into_iter().collect();
+        all.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+        all.dedup_by(|a, b| a.as_ref() == b.as_ref());
+        let mut out = Strings::default();
+        for s in &all {
+            out.push(s.as_ref());
+        }
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Position of `key` in sorted strings.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Whether every string lies inside the buffer on character boundaries
+    /// (a read image is checked once, so `get` cannot panic later).
+    fn is_well_formed(&self) -> bool {
+        let mut start = 0usize;
+        self.ends.iter().all(|&e| {
+            let e = e as usize;
+            let ok = e >= start && e <= self.text.len() && self.text.is_char_boundary(e);
+            start = e;
+            ok
+        })
+    }
+}
+
+/// One place a pattern stands for, and the spelling of the name that
+/// folded to it (the case rules are checked against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub spelling: u32,
+    pub place: PlaceIdx,
+}
+
+/// `Entry::spelling` of a demonym or adjective ("Lithuanian") of its place.
+pub const DEMONYM: u32 = u32::MAX;
+
+/// Bits in the first-word filter: about one false positive in thirty for a
+/// few hundred thousand first words, each only costing a word folded.
+const FIRST_WORD_BITS: u64 = 1 << 23;
+
+/// The places, kept encoded until one is asked for: most runs look at a
+/// few thousand of the hundred thousand.
+pub struct Places {
+    blob: Vec<u8>,
+    ends: Vec<u32>,
+    decoded: Vec<OnceLock<Box<Place>>>,
+}
+
+impl Places {
+    pub fn encode(places: &[Place]) -> Places {
+        let mut blob = Vec::with_capacity(places.len() * 80);
+        let mut ends = Vec::with_capacity(places.len());
+        for p in places {
+            // Writing into a Vec cannot fail.
+            blob = postcard::to_extend(p, blob).unwrap_or_default();
+            ends.push(blob.len() as u32);
+        }
+        Places::new(blob, ends)
+    }
+
+    fn new(blob: Vec<u8>, ends: Vec<u32>) -> Places {
+        let decoded = std::iter::repeat_with(OnceLock::new)
+            .take(ends.len())
+            .collect();
+        Places {
+            blob,
+            ends,
+            decoded,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn bytes(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.blob[start..self.ends[i] as usize]
+    }
+
+    pub fn get(&self, i: PlaceIdx) -> &Place {
+        let i = i as usize;
+        self.decoded[i].get_or_init(|| {
+            // The image was checksummed when read and written by this build
+            // of the program, so a place that does not decode is a bug.
+            Box::new(
+                postcard::from_bytes(self.bytes(i))
+                    .unwrap_or_else(|e| panic!("gazetteer image: place {i} does not decode: {e}")),
+            )
+        })
+    }
+}
+
+/// Everything the gazetteer derives from its files.
+pub struct Image {
+    pub places: Places,
+    pub cores: Vec<PlaceCore>,
+    /// Folded names, sorted; a pattern's number is its key's position.
+    pub keys: Strings,
+    /// End of each pattern's run in `entries`.
+    pub pattern_ends: Vec<u32>,
+    pub entries: Vec<Entry>,
+    /// The names as written, by `Entry::spelling`.
+    pub spellings: Strings,
+    /// Bitmap over the hashes of every key's first word: words whose bit is
+    /// clear never start a match.
+    pub first_words: Vec<u64>,
+    pub automaton: DoubleArrayAhoCorasick<u32>,
+    pub small: Small,
+}
+
+/// The parts of the image that are small enough to be kept as plain data.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Small {
+    /// Each country's entry by its ISO code.
+    pub countries: Vec<(String, PlaceIdx)>,
+    /// Each first-level division's entry by (country, division code).
+    pub admin1: Vec<((String, String), PlaceIdx)>,
+    /// Folded demonym -> country code.
+    pub demonyms: Vec<(String, String)>,
+    /// Country code -> the codes it borders.
+    pub borders: Vec<(String, Vec<String>)>,
+    /// Names that are also words or people's names, sorted, and their flags.
+    pub ambiguous: Strings,
+    pub ambiguity: Vec<Ambiguity>,
+    pub not_places: Strings,
+    pub first_names: Strings,
+    pub english_words: Strings,
+    pub titles: Strings,
+}
+
+impl Image {
+    /// The entries of pattern `p`.
+    pub fn pattern_range(ends: &[u32], p: usize) -> std::ops::Range<usize> {
+        let start = if p == 0 { 0 } else { ends[p - 1] as usize };
+        start..ends[p] as usize
+    }
+
+    pub fn first_word_filter<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<u64> {
+        let mut bits = vec![0u64; (FIRST_WORD_BITS / 64) as usize];
+        for k in keys {
+            let h = first_word_bit(k.split([' ', '|']).next().unwrap_or_default().as_bytes());
+            bits[(h / 64) as usize] |= 1 << (h % 64);
+        }
+        bits
+    }
+
+    /// The image as bytes (postcard, the automaton and places as blobs).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, postcard::Error> {
+        let stored = Stored {
+            places: &self.places.blob,
+            place_ends: &self.places.ends,
+            cores: &self.cores,
+            keys: &self.keys,
+            pattern_ends: &self.pattern_ends,
+            entries: &self.entries,
+            spellings: &self.spellings,
+            first_words: &self.first_words,
+            automaton: &self.automaton.serialize(),
+            small: &self.small,
+        };
+        postcard::to_stdvec(&stored)
+    }
+
+    /// Reads `to_bytes` back; None when anything does not fit together.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Image> {
+        let s: Loaded = postcard::from_bytes(bytes).ok()?;
+        let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(s.automaton).ok()?;
+        let n_places = s.place_ends.len();
+        let ok = rest.is_empty()
+            && s.cores.len() == n_places
+            && s.keys.is_well_formed()
+            && s.spellings.is_well_formed()
+            && s.small.ambiguous.is_well_formed()
+            && [
+                &s.small.not_places,
+                &s.small.first_names,
+                &s.small.english_words,
+                &s.small.titles,
+            ]
+            .iter()
+            .all(|w| w.is_well_formed())
+            && s.small.ambiguity.len() == s.small.ambiguous.len()
+            && s.pattern_ends.len() == s.keys.len()
+            && s.first_words.len() == (FIRST_WORD_BITS / 64) as usize
+            && ascending(&s.place_ends, s.places.len())
+            && ascending(&s.pattern_ends, s.entries.len())
+            && s.entries.iter().all(|e| {
+                (e.place as usize) < n_places
+                    && (e.spelling == DEMONYM || (e.spelling as usize) < s.spellings.len())
+            })
+            && s.small
+                .countries
+                .iter()
+                .all(|(_, i)| (*i as usize) < n_places)
+            && s.small.admin1.iter().all(|(_, i)| (*i as usize) < n_places);
+        if !ok {
+            return None;
+        }
+        Some(Image {
+            places: Places::new(s.places.to_vec(), s.place_ends),
+            cores: s.cores,
+            keys: s.keys,
+            pattern_ends: s.pattern_ends,
+            entries: s.entries,
+            spellings: s.spellings,
+            first_words: s.first_words,
+            automaton,
+            small: s.small,
+        })
+    }
+}
+
+/// Whether `ends` never go down and stay within `len`.
+fn ascending(ends: &[u32], len: usize) -> bool {
+    ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e as usize <= len)
+}
+
+/// The bit of a folded first word in `Image::first_words`.
+pub fn first_word_bit(w: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(w) % FIRST_WORD_BITS
+}
+
+/// Whether the filter may hold the folded word `w`.
+pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
+    let h = first_word_bit(w);
+    bits[(h / 64) as usize] & (1 << (h % 64)) != 0
+}
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    #[serde(with = "serde_bytes")]
+    places: &'a [u8],
+    place_ends: &'a [u32],
+    cores: &'a [PlaceCore],
+    keys: &'a Strings,
+    pattern_ends: &'a [u32],
+    entries: &'a [Entry],
+    spellings: &'a Strings,
+    first_words: &'a [u64],
+    #[serde(with = "serde_bytes")]
+    automaton: &'a [u8],
+    small: &'a Small,
+}
+
+#[derive(Deserialize)]
+struct Loaded<'a> {
+    #[serde(borrow, with = "serde_bytes")]
+    places: &'a [u8],
+    place_ends: Vec<u32>,
+    cores: Vec<PlaceCore>,
+    keys: Strings,
+    pattern_ends: Vec<u32>,
+    entries: Vec<Entry>,
+    spellings: Strings,
+    first_words: Vec<u64>,
+    #[serde(borrow, with = "serde_bytes")]
+    automaton: &'a [u8],
+    small: Small,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_strings_are_found_by_search() {
+        let s = Strings::sorted(["vilnius", "kaunas", "suwalki gap", "kaunas"]);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.get(0), "kaunas");
+        assert_eq!(s.position("suwalki gap"), Some(1));
+        assert!(s.contains("vilnius"));
+        assert!(!s.contains("riga"));
+    }
+
+    fn tiny(place: PlaceIdx) -> Image {
+        let vilnius = Place {
+            id: "geonames:593116".into(),
+            name: "Vilnius".into(),
+            kind: super::super::PlaceKind::City,
+            lat: 54.69,
+            lon: 25.28,
+            country: "LT".into(),
+            admin1: "65".into(),
+            population: 542_366,
+            feature: "PPLC".into(),
+            names: vec!["Vilnius".into(), "Wilno".into()],
+        };
+        let mut keys = Strings::default();
+        keys.push("vilnius");
+        let mut spellings = Strings::default();
+        spellings.push("Vilnius");
+        Image {
+            cores: vec![super::super::cores(std::slice::from_ref(&vilnius))[0]],
+            places: Places::encode(&[vilnius]),
+            first_words: Image::first_word_filter(["vilnius"].into_iter()),
+            keys,
+            pattern_ends: vec![1],
+            entries: vec![Entry { spelling: 0, place }],
+            spellings,
+            automaton: DoubleArrayAhoCorasick::with_values([(" vilnius", 0u32)]).unwrap(),
+            small: Small::default(),
+        }
+    }
+
+    #[test]
+    fn an_image_reads_back_and_decodes_places_on_demand() {
+        let image = Image::from_bytes(&tiny(0).to_bytes().unwrap()).unwrap();
+        assert_eq!(image.places.len(), 1);
+        assert_eq!(image.places.get(0).names, ["Vilnius", "Wilno"]);
+        assert!(may_start(&image.first_words, b"vilnius"));
+        assert_eq!(
+            image.entries,
+            [Entry {
+                spelling: 0,
+                place: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn an_image_naming_a_place_it_lacks_is_refused() {
+        assert!(Image::from_bytes(&tiny(1).to_bytes().unwrap()).is_none());
+        let bytes = tiny(0).to_bytes().unwrap();
+        assert!(Image::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn a_string_cut_inside_a_character_is_refused() {
+        let mut s = Strings::default();
+        s.push("Suwałki");
+        assert!(s.is_well_formed());
+        s.ends[0] = 5; // inside "ł"
+        assert!(!s.is_well_formed());
+    }
+}
