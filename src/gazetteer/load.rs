@@ -77,6 +77,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "person_titles.txt",
         include_str!("../../gazetteer/person_titles.txt"),
     ),
+    (
+        "english_words.tsv",
+        include_str!("../../gazetteer/english_words.tsv"),
+    ),
+    ("demonyms.csv", include_str!("../../gazetteer/demonyms.csv")),
 ];
 
 /// One file's text and the path to name in messages.

@@ -896,6 +896,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_gazetteer_file_is_built_in() {
+        // Run outside the project folder, a file missing here would be read
+        // as empty and the results would silently differ.
+        for name in FILES {
+            assert!(
+                load::BUILTIN.iter().any(|(n, t)| n == name && !t.is_empty()),
+                "{name} is not built in"
+            );
+        }
+    }
+
+    #[test]
     fn case_rules() {
         assert!(case_fits("US", "US"));
         assert!(!case_fits("US", "us"));
