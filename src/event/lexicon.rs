@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 /// What a force is.
@@ -83,7 +83,9 @@ pub struct LexiconError {
 
 /// One word list: the terms (lower-case) and what each means.
 pub struct WordList<T> {
-    automaton: Option<DoubleArrayAhoCorasick<u32>>,
+    /// A DFA over the terms: the lists are small, so it stays in cache and
+    /// reads a byte per step without the double array's lookups.
+    automaton: Option<AhoCorasick>,
     /// (lower-case term, value, the term as listed is capitalised: "Patriot").
     pub terms: Vec<(String, T)>,
     pub capitalised: Vec<bool>,
@@ -126,21 +128,25 @@ impl<T: Copy> WordList<T> {
             capitalised.push(fields[0].starts_with(|c: char| c.is_uppercase()));
             terms.push((fields[0].to_ascii_lowercase(), v));
         }
+        let mut seen = std::collections::HashSet::new();
+        if let Some((t, _)) = terms.iter().find(|(t, _)| !seen.insert(t.as_str())) {
+            return Err(LexiconError {
+                file: file.to_string(),
+                line: 0,
+                problem: format!("term {t:?} is listed twice"),
+            });
+        }
         let automaton = if terms.is_empty() {
             None
         } else {
-            let built = DoubleArrayAhoCorasickBuilder::new()
+            let built = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build_with_values(
-                    terms
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (t, _))| (t.as_bytes(), i as u32)),
-                )
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(terms.iter().map(|(t, _)| t.as_bytes()))
                 .map_err(|e| LexiconError {
                     file: file.to_string(),
                     line: 0,
-                    problem: format!("duplicate or bad terms: {e}"),
+                    problem: format!("the terms cannot be indexed: {e}"),
                 })?;
             Some(built)
         };
@@ -159,7 +165,7 @@ impl<T: Copy> WordList<T> {
         };
         let b = lower.as_bytes();
         let word = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
-        a.leftmost_find_iter(b)
+        a.find_iter(b)
             .filter(|m| {
                 let glued_left = m.start() > 0 && word(m.start() - 1);
                 !glued_left && !word(m.end())
@@ -167,7 +173,7 @@ impl<T: Copy> WordList<T> {
             .map(|m| Hit {
                 start: m.start(),
                 end: m.end(),
-                term: m.value() as usize,
+                term: m.pattern().as_usize(),
             })
             .collect()
     }

@@ -84,6 +84,48 @@ impl Strings {
     }
 }
 
+/// Sorted strings with a hash index beside them, for the word lists asked
+/// about at every mention: one probe instead of a binary search.
+#[derive(Debug, Default)]
+pub struct WordSet {
+    strings: Strings,
+    /// Hash of each string -> its position; None when two strings share a
+    /// hash, and then every lookup searches.
+    index: Option<rustc_hash::FxHashMap<u64, u32>>,
+}
+
+impl WordSet {
+    pub fn new(strings: Strings) -> WordSet {
+        let mut index = rustc_hash::FxHashMap::default();
+        index.reserve(strings.len());
+        let unique =
+            (0..strings.len()).all(|i| index.insert(word_hash(strings.get(i)), i as u32).is_none());
+        WordSet {
+            index: unique.then_some(index),
+            strings,
+        }
+    }
+
+    pub fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index
+                .get(&word_hash(key))
+                .map(|&i| i as usize)
+                .filter(|&i| self.strings.get(i) == key),
+            None => self.strings.position(key),
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+}
+
+fn word_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
+
 /// One place a pattern stands for, and the spelling of the name that
 /// folded to it (the case rules are checked against it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -389,6 +431,22 @@ mod tests {
         assert!(Image::from_bytes(&tiny(1).to_bytes().unwrap()).is_none());
         let bytes = tiny(0).to_bytes().unwrap();
         assert!(Image::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn word_sets_answer_like_their_strings() {
+        let words = WordSet::new(Strings::sorted(["of", "bath", "nice", "reading"]));
+        assert!(words.contains("nice"));
+        assert!(!words.contains("vilnius"));
+        assert_eq!(words.position("reading"), Some(3));
+        // Without the index (as after a hash collision) the answers are the same.
+        let plain = WordSet {
+            strings: words.strings.clone(),
+            index: None,
+        };
+        for w in ["of", "bath", "nice", "reading", "vilnius", ""] {
+            assert_eq!(plain.position(w), words.position(w), "{w}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use place::{Place, PlaceCore, PlaceKind, distance_km};
 pub use resolve::Resolved;
 
 use fold::{Folded, is_word_byte};
-use image::{DEMONYM, Entry, Image, Places, Strings};
+use image::{DEMONYM, Entry, Image, Places, Strings, WordSet};
 
 /// Index of a place in the gazetteer.
 pub type PlaceIdx = u32;
@@ -102,12 +102,12 @@ pub struct Gazetteer {
     borders: HashMap<String, Vec<String>>,
     /// Countries that share a border, both ways, as packed codes.
     neighbours: HashSet<(u16, u16)>,
-    ambiguous: Strings,
+    ambiguous: WordSet,
     ambiguity: Vec<Ambiguity>,
-    not_places: Strings,
-    first_names: Strings,
-    english_words: Strings,
-    titles: Strings,
+    not_places: WordSet,
+    first_names: WordSet,
+    english_words: WordSet,
+    titles: WordSet,
     /// Folded demonym ("lithuanian") -> country code.
     demonyms: HashMap<String, String>,
     /// Files read, for messages and the cache key.
@@ -276,12 +276,12 @@ impl Gazetteer {
                 })
                 .collect(),
             borders,
-            ambiguous: small.ambiguous,
+            ambiguous: WordSet::new(small.ambiguous),
             ambiguity: small.ambiguity,
-            not_places: small.not_places,
-            first_names: small.first_names,
-            english_words: small.english_words,
-            titles: small.titles,
+            not_places: WordSet::new(small.not_places),
+            first_names: WordSet::new(small.first_names),
+            english_words: WordSet::new(small.english_words),
+            titles: WordSet::new(small.titles),
             demonyms: small.demonyms.into_iter().collect(),
             sources,
             fingerprint,
@@ -901,7 +901,9 @@ mod tests {
         // as empty and the results would silently differ.
         for name in FILES {
             assert!(
-                load::BUILTIN.iter().any(|(n, t)| n == name && !t.is_empty()),
+                load::BUILTIN
+                    .iter()
+                    .any(|(n, t)| n == name && !t.is_empty()),
                 "{name} is not built in"
             );
         }
