@@ -169,35 +169,50 @@ fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError>
 
 /// A hash of every file the gazetteer of `config` is made from and of the
 /// program build: what caches of results computed with it are keyed by.
-/// Reads the files but builds nothing, so a build whose articles are all
-/// cached never loads the gazetteer.
+/// Reads the user's files but builds nothing, so a build whose articles
+/// are all cached never loads the gazetteer. Built-in files are part of the
+/// program, so the program's identity stands for them.
 pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
+    let dir = config.dir.as_deref().filter(|d| d.is_dir());
     for name in FILES {
-        source(config, name)?.text.hash(&mut h);
+        let path = load::Source::path_of(dir, name);
+        path.hash(&mut h);
+        if dir.is_some_and(|d| path.starts_with(d)) {
+            load::Source::read(&path)?.text.hash(&mut h);
+        }
     }
     for path in extra_files(config)? {
         load::Source::read(&path)?.text.hash(&mut h);
     }
-    program_hash().hash(&mut h);
+    program_identity().hash(&mut h);
     Ok(h.finish())
 }
 
-/// A hash of the running program's own file, so every cache keyed by a
-/// fingerprint (parsed places, name index, build results) is rebuilt by a
-/// new build of the program, not only by a new version number; the version
-/// when the file cannot be read.
-fn program_hash() -> u64 {
-    static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *HASH.get_or_init(|| {
-        use std::hash::BuildHasher;
-        let bytes = std::env::current_exe().and_then(std::fs::read);
-        match bytes {
-            Ok(b) => rustc_hash::FxBuildHasher.hash_one(&b),
-            Err(_) => rustc_hash::FxBuildHasher.hash_one(env!("CARGO_PKG_VERSION")),
-        }
-    })
+/// What tells this build of the program from any other: its version and
+/// its file's size, modification time and inode, so every cache keyed by a
+/// fingerprint (gazetteer image, build results) is rebuilt by a new build
+/// of the program, not only by a new version number. Reading the file
+/// itself would cost more than the rest of a small run.
+fn program_identity() -> (&'static str, Option<(u64, i64, i64, u64)>) {
+    static ID: std::sync::OnceLock<Option<(u64, i64, i64, u64)>> = std::sync::OnceLock::new();
+    let file = *ID.get_or_init(|| {
+        let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+        let modified = meta.modified().ok()?;
+        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some((
+            meta.len(),
+            since.as_secs() as i64,
+            i64::from(since.subsec_nanos()),
+            inode,
+        ))
+    });
+    (env!("CARGO_PKG_VERSION"), file)
 }
 
 impl Gazetteer {
