@@ -39,31 +39,40 @@ impl<'a> ScriptSafe<'a> {
 
     fn escape(&mut self, json: &[u8]) -> std::io::Result<()> {
         let mut from = 0;
-        let mut i = 0;
-        while i < json.len() {
-            let b = json[i];
-            let (escape, len): (&[u8], usize) = match b {
+        // Next `<`, `>` or `&`, and next E2 (a possible U+2028/U+2029), each
+        // found by a vectorised search: most of the data needs no escape.
+        let mut next_markup = memchr::memchr3(b'<', b'>', b'&', json).unwrap_or(json.len());
+        let mut next_e2 = memchr::memchr(0xE2, json).unwrap_or(json.len());
+        loop {
+            let i = next_markup.min(next_e2);
+            if i >= json.len() {
+                break;
+            }
+            let (escape, len): (&[u8], usize) = match json[i] {
                 b'<' => (b"\\u003c", 1),
                 b'>' => (b"\\u003e", 1),
                 b'&' => (b"\\u0026", 1),
                 // U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8.
-                0xE2 if i + 2 >= json.len() => {
+                _ if i + 2 >= json.len() => {
                     // Maybe cut short by the end of this write: hold it back.
                     self.out.write_all(&json[from..i])?;
                     self.held.extend_from_slice(&json[i..]);
                     return Ok(());
                 }
-                0xE2 if json[i + 1] == 0x80 && json[i + 2] == 0xA8 => (b"\\u2028", 3),
-                0xE2 if json[i + 1] == 0x80 && json[i + 2] == 0xA9 => (b"\\u2029", 3),
-                _ => {
-                    i += 1;
-                    continue;
-                }
+                _ if json[i + 1] == 0x80 && json[i + 2] == 0xA8 => (b"\\u2028", 3),
+                _ if json[i + 1] == 0x80 && json[i + 2] == 0xA9 => (b"\\u2029", 3),
+                _ => (&json[i..i + 1], 1),
             };
             self.out.write_all(&json[from..i])?;
             self.out.write_all(escape)?;
-            i += len;
-            from = i;
+            from = i + len;
+            if next_markup < from {
+                next_markup = memchr::memchr3(b'<', b'>', b'&', &json[from..])
+                    .map_or(json.len(), |k| from + k);
+            }
+            if next_e2 < from {
+                next_e2 = memchr::memchr(0xE2, &json[from..]).map_or(json.len(), |k| from + k);
+            }
         }
         self.out.write_all(&json[from..])
     }
@@ -145,8 +154,7 @@ mod tests {
 
     #[test]
     fn markup_in_json_is_escaped_and_still_parses() {
-        let title =
-            "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>\u{2028}é\u{2029}";
+        let title = "</script><script>alert(1)</script> & <img src=x onerror=alert(2)>\u{2028}é\u{2029} – “quoted”";
         let json = serde_json::to_vec(&serde_json::json!({ "title": title })).unwrap();
         // Written whole and in pieces of every size (cutting characters).
         for piece in [json.len(), 1, 2, 3, 5] {

@@ -173,21 +173,26 @@ fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError>
 /// are all cached never loads the gazetteer. Built-in files are part of the
 /// program, so the program's identity stands for them.
 pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
+    // xxh3: the files are megabytes, hashed on every run.
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut text = |t: &str| {
+        h.update(&(t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    };
     let dir = config.dir.as_deref().filter(|d| d.is_dir());
     for name in FILES {
         let path = load::Source::path_of(dir, name);
-        path.hash(&mut h);
+        text(&path.to_string_lossy());
         if dir.is_some_and(|d| path.starts_with(d)) {
-            load::Source::read(&path)?.text.hash(&mut h);
+            text(&load::Source::read(&path)?.text);
         }
     }
     for path in extra_files(config)? {
-        load::Source::read(&path)?.text.hash(&mut h);
+        text(&path.to_string_lossy());
+        text(&load::Source::read(&path)?.text);
     }
-    program_identity().hash(&mut h);
-    Ok(h.finish())
+    text(&format!("{:?}", program_identity()));
+    Ok(h.digest())
 }
 
 /// What tells this build of the program from any other: its version and
