@@ -84,3 +84,32 @@ fn jsonl_uses_code_point_offsets() {
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("line 2"), "{stderr}");
 }
+
+#[test]
+fn jsonl_echoes_any_id_and_numbers_lines_without_one() {
+    // Escapes in the text are read (the fast path borrows only plain text);
+    // a null id is an id; a record whose text is not a string is an error.
+    let input = concat!(
+        "{\"id\":null,\"text\":\"Troops in \\u0056ilnius.\"}\n",
+        "{\"text\":\"Riga\"}\n",
+        "{\"id\":[1,\"x\"],\"text\":5}\n",
+        "{\"id\":{\"k\":\"v\"},\"text\":\"Tallinn\"}\n",
+    );
+    let assert = eventmap()
+        .args(["tag", "--jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0]["id"].is_null(), "{out}");
+    assert_eq!(lines[0]["toponyms"][0]["place"], "Vilnius", "{out}");
+    assert_eq!(lines[1]["id"], 2, "{out}");
+    assert_eq!(lines[2]["id"], serde_json::json!({"k": "v"}), "{out}");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("line 3: no \"text\" string"), "{stderr}");
+}

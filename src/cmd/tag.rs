@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::cli::TagArgs;
 use crate::gazetteer::{Gazetteer, Resolved};
@@ -96,13 +95,18 @@ fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<St
     if line.trim().is_empty() {
         return Ok(String::new());
     }
-    let v: serde_json::Value =
-        serde_json::from_str(&line).map_err(|e| format!("line {n}: not JSON: {e}"))?;
-    let text = v
-        .get("text")
-        .and_then(|t| t.as_str())
-        .ok_or_else(|| format!("line {n}: no \"text\" string"))?;
-    let id = v.get("id").cloned().unwrap_or(json!(n));
+    // Typed and borrowed: the text is not copied unless it has escapes.
+    let record: Record = serde_json::from_str(&line).map_err(|e| {
+        match serde_json::from_str::<serde::de::IgnoredAny>(&line) {
+            Ok(_) => format!("line {n}: no \"text\" string"),
+            Err(_) => format!("line {n}: not JSON: {e}"),
+        }
+    })?;
+    let text: &str = &record.text;
+    let id = match record.id {
+        Some(raw) => Id::Given(raw),
+        None => Id::Line(n),
+    };
     // Code-point offsets, counted once along the text (mentions come in order).
     let (mut byte, mut chars) = (0, 0);
     let toponyms: Vec<Toponym> = g
@@ -121,9 +125,33 @@ fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<St
     serde_json::to_string(&Tagged { id, toponyms }).map_err(|e| format!("line {n}: {e}"))
 }
 
+/// An input line: `id` (any JSON, echoed as given) and `text`.
+#[derive(serde::Deserialize)]
+struct Record<'a> {
+    // `null` is an id like any other: echoed, not taken for a missing one.
+    #[serde(borrow, default, deserialize_with = "present")]
+    id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<&'de serde_json::value::RawValue>, D::Error> {
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+/// The id written back: the record's own, else its line number.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Id<'a> {
+    Given(&'a serde_json::value::RawValue),
+    Line(usize),
+}
+
 #[derive(serde::Serialize)]
 struct Tagged<'a> {
-    id: serde_json::Value,
+    id: Id<'a>,
     toponyms: Vec<Toponym<'a>>,
 }
 

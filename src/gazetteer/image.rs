@@ -209,6 +209,8 @@ pub struct Image {
     pub entries: Vec<Entry>,
     /// The names as written, by `Entry::spelling`.
     pub spellings: Strings,
+    /// Bit per spelling: it starts with a capital (`capital_bits`).
+    pub capitals: Vec<u64>,
     /// Bitmap over the hashes of every key's first word: words whose bit is
     /// clear never start a match.
     pub first_words: Vec<u64>,
@@ -262,6 +264,7 @@ impl Image {
             pattern_ends: &self.pattern_ends,
             entries: &self.entries,
             spellings: &self.spellings,
+            capitals: &self.capitals,
             first_words: &self.first_words,
             automaton: &self.automaton.serialize(),
             small: &self.small,
@@ -289,6 +292,7 @@ impl Image {
             .all(|w| w.is_well_formed())
             && s.small.ambiguity.len() == s.small.ambiguous.len()
             && s.pattern_ends.len() == s.keys.len()
+            && s.capitals.len() == s.spellings.len().div_ceil(64)
             && s.first_words.len() == (FIRST_WORD_BITS / 64) as usize
             && ascending(&s.place_ends, s.places.len())
             && ascending(&s.pattern_ends, s.entries.len())
@@ -311,6 +315,7 @@ impl Image {
             pattern_ends: s.pattern_ends,
             entries: s.entries,
             spellings: s.spellings,
+            capitals: s.capitals,
             first_words: s.first_words,
             automaton,
             small: s.small,
@@ -321,6 +326,22 @@ impl Image {
 /// Whether `ends` never go down and stay within `len`.
 fn ascending(ends: &[u32], len: usize) -> bool {
     ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e as usize <= len)
+}
+
+/// A bit per string of `spellings`: whether it starts with a capital.
+pub fn capital_bits(spellings: &Strings) -> Vec<u64> {
+    let mut bits = vec![0u64; spellings.len().div_ceil(64)];
+    for i in 0..spellings.len() {
+        if spellings.get(i).starts_with(char::is_uppercase) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits
+}
+
+/// Whether bit `i` of `bits` is set.
+pub fn bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
 }
 
 /// The bit of a folded first word in `Image::first_words`.
@@ -345,6 +366,7 @@ struct Stored<'a> {
     pattern_ends: &'a [u32],
     entries: &'a [Entry],
     spellings: &'a Strings,
+    capitals: &'a [u64],
     first_words: &'a [u64],
     #[serde(with = "serde_bytes")]
     automaton: &'a [u8],
@@ -361,6 +383,7 @@ struct Loaded<'a> {
     pattern_ends: Vec<u32>,
     entries: Vec<Entry>,
     spellings: Strings,
+    capitals: Vec<u64>,
     first_words: Vec<u64>,
     #[serde(borrow, with = "serde_bytes")]
     automaton: &'a [u8],
@@ -405,6 +428,7 @@ mod tests {
             keys,
             pattern_ends: vec![1],
             entries: vec![Entry { spelling: 0, place }],
+            capitals: capital_bits(&spellings),
             spellings,
             automaton: DoubleArrayAhoCorasick::with_values([(" vilnius", 0u32)]).unwrap(),
             small: Small::default(),

@@ -93,6 +93,8 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     /// The names as written, by `Entry::spelling`.
     spellings: Strings,
+    /// Bit per spelling: it starts with a capital.
+    capitals: Vec<u64>,
     /// Filter over the first words of every name: other words never start
     /// a match (`image::may_start`).
     first_words: Vec<u64>,
@@ -272,6 +274,7 @@ impl Gazetteer {
             pattern_ends,
             entries,
             spellings,
+            capitals,
             first_words,
             automaton,
             small,
@@ -284,6 +287,7 @@ impl Gazetteer {
             pattern_ends,
             entries,
             spellings,
+            capitals,
             first_words,
             automaton,
             countries: small.countries.into_iter().collect(),
@@ -453,6 +457,7 @@ impl Gazetteer {
             keys: index.keys,
             pattern_ends: index.pattern_ends,
             entries: index.entries,
+            capitals: image::capital_bits(&index.spellings),
             spellings: index.spellings,
             automaton: index.automaton,
             small: image::Small {
@@ -608,11 +613,9 @@ impl Gazetteer {
             // after ("of", "bath"): out before any closer look.
             let lower = surface.chars().next().is_some_and(char::is_lowercase);
             if lower
-                && entries.iter().all(|e| {
-                    self.spellings
-                        .get(e.spelling as usize)
-                        .starts_with(|c: char| c.is_uppercase())
-                })
+                && entries
+                    .iter()
+                    .all(|e| image::bit(&self.capitals, e.spelling as usize))
             {
                 continue;
             }
