@@ -21,13 +21,16 @@ const ABBREVIATIONS: &[&str] = &[
 fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boilerplate: bool) {
     let line = &text[start..end];
     let mut s = 0;
-    for (i, c) in line.char_indices() {
-        if !matches!(c, '.' | '!' | '?') || i < s {
+    // Sentence ends are ASCII, so a vectorised byte search finds them and
+    // every position it gives is a character boundary.
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', line.as_bytes()) {
+        if i < s {
             continue;
         }
+        let c = line.as_bytes()[i];
         // Closing quotes or brackets may follow; then a space, then a
         // capital, digit or opening quote.
-        let rest = &line[i + c.len_utf8()..];
+        let rest = &line[i + 1..];
         let closers = rest.len() - rest.trim_start_matches(['"', '”', '’', '\'', ')']).len();
         let after = &rest[closers..];
         if !after.starts_with(char::is_whitespace) {
@@ -39,23 +42,33 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>, boi
         }) {
             continue;
         }
-        if c == '.' {
-            let word_start = line[..i]
-                .char_indices()
-                .rev()
-                .take_while(|(_, ch)| ch.is_alphanumeric())
-                .last()
-                .map_or(i, |(p, _)| p);
-            let word = line[word_start..i].to_lowercase();
-            if word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str()) {
-                continue;
-            }
+        if c == b'.' && is_abbreviation(&line[..i]) {
+            continue;
         }
-        let cut = i + c.len_utf8() + closers + (after.len() - after.trim_start().len());
+        let cut = i + 1 + closers + (after.len() - after.trim_start().len());
         push(text, start + s, start + cut, out, boilerplate);
         s = cut;
     }
     push(text, start + s, end, out, boilerplate);
+}
+
+/// Whether the word that ends `before` (a full stop follows it) is an
+/// initial or an abbreviation ("U.S.", "Gen."), after which a full stop
+/// does not end a sentence.
+fn is_abbreviation(before: &str) -> bool {
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, ch)| ch.is_alphanumeric())
+        .last()
+        .map_or(before.len(), |(p, _)| p);
+    let word = &before[word_start..];
+    if word.is_ascii() {
+        word.len() == 1 || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+    } else {
+        let word = word.to_lowercase();
+        word.chars().count() == 1 || ABBREVIATIONS.contains(&word.as_str())
+    }
 }
 
 /// Longest "sentence" kept whole: text with no sentence end for longer than
@@ -106,11 +119,16 @@ pub fn split(text: &str, is_boilerplate: impl Fn(&str) -> bool) -> Vec<Sentence>
     let mut out = Vec::new();
     let mut at = 0;
     // "\n", "\r\n" and a lone "\r" all end a line.
-    for line in text.split_inclusive(['\n', '\r']) {
-        let end = at + line.trim_end_matches(['\n', '\r']).len();
+    let bytes = text.as_bytes();
+    while at < text.len() {
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(text.len(), |i| at + i);
         let bp = is_boilerplate(&text[at..end]);
         split_line(text, at, end, &mut out, bp);
-        at += line.len();
+        // A "\r\n" pair is one line end.
+        at = end + 1;
+        if bytes.get(end) == Some(&b'\r') && bytes.get(at) == Some(&b'\n') {
+            at += 1;
+        }
     }
     out
 }

@@ -39,27 +39,45 @@ pub fn header(layer: &Layer) -> Result<String, ExportError> {
 
 /// The CSV lines of `rows`, without the header.
 pub fn rows(layer: &Layer, rows: &[Row]) -> Result<String, ExportError> {
-    let records: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            let mut rec: Vec<String> = r
-                .values
-                .iter()
-                .map(|v| match v {
-                    None => String::new(),
-                    Some(Value::Integer(i)) => i.to_string(),
-                    Some(Value::Real(x)) => x.to_string(),
-                    Some(Value::Text(s)) => s.clone(),
-                })
-                .collect();
+    if rows.is_empty() {
+        return Ok(String::new());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(rows.len() * 256));
+    // Numbers are formatted into one buffer, not a String per field.
+    let mut buf = String::new();
+    let mut number = |w: &mut csv::Writer<Vec<u8>>, x: &dyn std::fmt::Display| {
+        use std::fmt::Write;
+        buf.clear();
+        let _ = write!(buf, "{x}");
+        w.write_field(&buf)
+    };
+    let mut write = || -> Result<(), csv::Error> {
+        for r in rows {
+            for v in &r.values {
+                match v {
+                    None => w.write_field("")?,
+                    Some(Value::Integer(i)) => number(&mut w, i)?,
+                    Some(Value::Real(x)) => number(&mut w, x)?,
+                    Some(Value::Text(s)) => w.write_field(s)?,
+                }
+            }
             let first = r.points.first().copied().unwrap_or((f64::NAN, f64::NAN));
             let last = r.points.last().copied().unwrap_or(first);
             if layer.line {
-                rec.extend([first.1.to_string(), first.0.to_string()]);
+                number(&mut w, &first.1)?;
+                number(&mut w, &first.0)?;
             }
-            rec.extend([last.1.to_string(), last.0.to_string()]);
-            rec
-        })
-        .collect();
-    render(layer, &records)
+            number(&mut w, &last.1)?;
+            number(&mut w, &last.0)?;
+            w.write_record(None::<&[u8]>)?;
+        }
+        Ok(())
+    };
+    write().map_err(err(layer))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| err(layer)(csv::Error::from(e.into_error())))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
