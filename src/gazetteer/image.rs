@@ -19,6 +19,7 @@ use super::{Ambiguity, Place, PlaceCore, PlaceIdx};
 pub struct Strings {
     text: String,
     /// End of each string in `text`; it starts where the previous ends.
+    #[serde(with = "raw::u32s")]
     ends: Vec<u32>,
 }
 
@@ -356,17 +357,25 @@ pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
     bits[(h / 64) as usize] & (1 << (h % 64)) != 0
 }
 
+// The big arrays are stored as little-endian bytes (`raw`), so reading
+// them back is a copy, not a varint decoded per element.
 #[derive(Serialize)]
 struct Stored<'a> {
     #[serde(with = "serde_bytes")]
     places: &'a [u8],
+    #[serde(with = "raw::u32s")]
     place_ends: &'a [u32],
+    #[serde(with = "raw::cores")]
     cores: &'a [PlaceCore],
     keys: &'a Strings,
+    #[serde(with = "raw::u32s")]
     pattern_ends: &'a [u32],
+    #[serde(with = "raw::entries")]
     entries: &'a [Entry],
     spellings: &'a Strings,
+    #[serde(with = "raw::u64s")]
     capitals: &'a [u64],
+    #[serde(with = "raw::u64s")]
     first_words: &'a [u64],
     #[serde(with = "serde_bytes")]
     automaton: &'a [u8],
@@ -377,17 +386,121 @@ struct Stored<'a> {
 struct Loaded<'a> {
     #[serde(borrow, with = "serde_bytes")]
     places: &'a [u8],
+    #[serde(with = "raw::u32s")]
     place_ends: Vec<u32>,
+    #[serde(with = "raw::cores")]
     cores: Vec<PlaceCore>,
     keys: Strings,
+    #[serde(with = "raw::u32s")]
     pattern_ends: Vec<u32>,
+    #[serde(with = "raw::entries")]
     entries: Vec<Entry>,
     spellings: Strings,
+    #[serde(with = "raw::u64s")]
     capitals: Vec<u64>,
+    #[serde(with = "raw::u64s")]
     first_words: Vec<u64>,
     #[serde(borrow, with = "serde_bytes")]
     automaton: &'a [u8],
     small: Small,
+}
+
+/// Arrays of fixed-size values as little-endian bytes, for serde's `with`.
+mod raw {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// The bytes of a field, whole records of `size` bytes.
+    fn bytes<'de, D: Deserializer<'de>>(d: D, size: usize) -> Result<&'de [u8], D::Error> {
+        let b: &'de [u8] = <&[u8]>::deserialize(d)?;
+        if b.len() % size != 0 {
+            return Err(D::Error::custom("a raw array cut inside a value"));
+        }
+        Ok(b)
+    }
+
+    macro_rules! numbers {
+        ($name:ident, $t:ty) => {
+            pub mod $name {
+                use super::*;
+                pub fn serialize<S: Serializer, T: AsRef<[$t]> + ?Sized>(
+                    v: &T,
+                    s: S,
+                ) -> Result<S::Ok, S::Error> {
+                    let v = v.as_ref();
+                    let mut out = Vec::with_capacity(v.len() * size_of::<$t>());
+                    for x in v {
+                        out.extend_from_slice(&x.to_le_bytes());
+                    }
+                    s.serialize_bytes(&out)
+                }
+                pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$t>, D::Error> {
+                    Ok(bytes(d, size_of::<$t>())?
+                        .chunks_exact(size_of::<$t>())
+                        .map(|c| <$t>::from_le_bytes(c.try_into().unwrap_or_default()))
+                        .collect())
+                }
+            }
+        };
+    }
+    numbers!(u32s, u32);
+    numbers!(u64s, u64);
+
+    pub mod entries {
+        use super::super::Entry;
+        use super::*;
+        pub fn serialize<S: Serializer>(v: &[Entry], s: S) -> Result<S::Ok, S::Error> {
+            let flat: Vec<u32> = v.iter().flat_map(|e| [e.spelling, e.place]).collect();
+            u32s::serialize(&flat, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
+            Ok(bytes(d, 8)?
+                .chunks_exact(8)
+                .map(|c| Entry {
+                    spelling: u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+                    place: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+                })
+                .collect())
+        }
+    }
+
+    pub mod cores {
+        use super::super::{super::PlaceKind, PlaceCore};
+        use super::*;
+        const SIZE: usize = 32;
+        pub fn serialize<S: Serializer>(v: &[PlaceCore], s: S) -> Result<S::Ok, S::Error> {
+            let mut out = Vec::with_capacity(v.len() * SIZE);
+            for c in v {
+                out.extend_from_slice(&c.lat.to_le_bytes());
+                out.extend_from_slice(&c.lon.to_le_bytes());
+                out.extend_from_slice(&c.prior.to_le_bytes());
+                out.extend_from_slice(&c.admin1.to_le_bytes());
+                out.extend_from_slice(&c.country.to_le_bytes());
+                out.push(c.kind as u8);
+                out.push(u8::from(c.is_admin1));
+            }
+            s.serialize_bytes(&out)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PlaceCore>, D::Error> {
+            let f64_at =
+                |c: &[u8], i: usize| f64::from_le_bytes(c[i..i + 8].try_into().unwrap_or_default());
+            bytes(d, SIZE)?
+                .chunks_exact(SIZE)
+                .map(|c| {
+                    Ok(PlaceCore {
+                        lat: f64_at(c, 0),
+                        lon: f64_at(c, 8),
+                        prior: f64_at(c, 16),
+                        admin1: u32::from_le_bytes([c[24], c[25], c[26], c[27]]),
+                        country: u16::from_le_bytes([c[28], c[29]]),
+                        kind: *PlaceKind::ALL
+                            .get(usize::from(c[30]))
+                            .ok_or_else(|| D::Error::custom("unknown place kind"))?,
+                        is_admin1: c[31] != 0,
+                    })
+                })
+                .collect()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -437,7 +550,11 @@ mod tests {
 
     #[test]
     fn an_image_reads_back_and_decodes_places_on_demand() {
-        let image = Image::from_bytes(&tiny(0).to_bytes().unwrap()).unwrap();
+        let original = tiny(0);
+        let image = Image::from_bytes(&original.to_bytes().unwrap()).unwrap();
+        assert_eq!(image.cores, original.cores);
+        assert_eq!(image.capitals, original.capitals);
+        assert_eq!(image.first_words, original.first_words);
         assert_eq!(image.places.len(), 1);
         assert_eq!(image.places.get(0).names, ["Vilnius", "Wilno"]);
         assert!(may_start(&image.first_words, b"vilnius"));

@@ -19,6 +19,20 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
+    /// Every kind, in declaration order (`kind as u8` indexes it).
+    pub const ALL: [PlaceKind; 10] = [
+        PlaceKind::Continent,
+        PlaceKind::Country,
+        PlaceKind::Region,
+        PlaceKind::Sea,
+        PlaceKind::Base,
+        PlaceKind::City,
+        PlaceKind::Town,
+        PlaceKind::Village,
+        PlaceKind::Area,
+        PlaceKind::Feature,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PlaceKind::Continent => "continent",
@@ -134,6 +148,13 @@ mod tests {
     fn vilnius_to_warsaw_is_about_390_km() {
         let d = distance_km(54.6872, 25.2797, 52.2297, 21.0122);
         assert!((d - 391.0).abs() < 10.0, "{d}");
+    }
+
+    #[test]
+    fn every_kind_is_at_its_number() {
+        for (i, k) in PlaceKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i, "{k:?}");
+        }
     }
 
     #[test]
