@@ -412,7 +412,7 @@ mod raw {
     /// The bytes of a field, whole records of `size` bytes.
     fn bytes<'de, D: Deserializer<'de>>(d: D, size: usize) -> Result<&'de [u8], D::Error> {
         let b: &'de [u8] = <&[u8]>::deserialize(d)?;
-        if b.len() % size != 0 {
+        if !b.len().is_multiple_of(size) {
             return Err(D::Error::custom("a raw array cut inside a value"));
         }
         Ok(b)
