@@ -273,15 +273,26 @@ pub fn write_layers(
     let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| *a).collect();
     let (place, place_rows) = export::layers::place_part(&articles)?;
     let files = export::layers::files(&articles, &place)?;
-    let (staged, package) = rayon::join(
-        || {
-            files
-                .par_iter()
-                .map(|(name, body)| export::stage(&out.join(name), |w| body.write_to(w)))
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, kept),
-    );
+    // A thread per file: much of staging is waiting for the disk (each
+    // file is synced), and the waits of all files then overlap.
+    let (staged, package) = std::thread::scope(|s| {
+        let package =
+            s.spawn(|| export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, kept));
+        let staging: Vec<_> = files
+            .iter()
+            .map(|(name, body)| {
+                s.spawn(move || export::stage(&out.join(name), |w| body.write_to(w)))
+            })
+            .collect();
+        let staged = staging
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Result<Vec<_>, _>>();
+        let package = package
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (staged, package)
+    });
     let (package, note) = package?;
     if let Some(note) = note {
         diagnostics.warn(&out.join("eventmap.gpkg"), note);
