@@ -34,7 +34,7 @@ with open(out, "w") as f:
             n += 1
 PY
 bin=target/release/eventmap
-"$bin" lookup Vilnius >/dev/null  # the name-index cache, as after any first run
+"$bin" lookup Vilnius >/dev/null  # the gazetteer image cache, as after any first run
 run() {  # name, then the command: prints "name seconds peak_kb"
   local name=$1; shift
   /usr/bin/time -f "$name %e %M" "$@" 2>&1 >/dev/null </dev/null | tail -1
