@@ -9,7 +9,6 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rayon::prelude::*;
 
 use crate::article::Boilerplate;
 use crate::cli::ExtractArgs;
@@ -27,24 +26,23 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let dir = config.dir.as_deref().filter(|d| d.is_dir());
     let lex = Lexicon::load(dir).context("loading the force word lists")?;
     let boilerplate = Boilerplate::load(dir);
-    let source: Box<dyn Read> = match &args.file {
+    let source: Box<dyn Read + Send> = match &args.file {
         Some(p) => Box::new(
             std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
         ),
         None => Box::new(std::io::stdin()),
     };
     let mut input = BufReader::with_capacity(1 << 20, source);
-    let out = std::io::stdout();
-    let mut out = BufWriter::new(out.lock());
+    let mut out = BufWriter::new(std::io::stdout());
     let (mut n, mut bad) = (0usize, 0usize);
-    loop {
-        let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+    // A batch takes the lines already read in; only a blocking read waits
+    // for its first: a writer that sends one line and waits gets its answer.
+    let read = |blocking: bool| -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
+        let mut batch = Vec::new();
         let mut bytes = 0;
-        // A batch takes the lines already read in, waiting only for its
-        // first: a writer that sends one line and waits gets its answer.
         while batch.len() < BATCH_LINES
             && bytes < BATCH_BYTES
-            && (batch.is_empty() || !input.buffer().is_empty())
+            && ((blocking && batch.is_empty()) || !input.buffer().is_empty())
         {
             let mut line = Vec::new();
             if input
@@ -58,25 +56,22 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             bytes += line.len();
             batch.push((n, line));
         }
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<(usize, Result<Option<String>, String>)> = batch
-            .into_par_iter()
-            .map(|(n, line)| {
-                let r = match std::str::from_utf8(&line) {
-                    // A bug met on one record costs that record, not the run.
-                    Ok(text) => std::panic::catch_unwind(|| {
-                        stream::extract_line(&g, &lex, &boilerplate, text, n)
-                    })
+        Ok(batch)
+    };
+    let work = |(n, line): (usize, Vec<u8>)| {
+        let r = match std::str::from_utf8(&line) {
+            // A bug met on one record costs that record, not the run.
+            Ok(text) => {
+                std::panic::catch_unwind(|| stream::extract_line(&g, &lex, &boilerplate, text, n))
                     .unwrap_or_else(|_| {
                         Err("internal error (a bug: please report this record)".into())
-                    }),
-                    Err(e) => Err(format!("not UTF-8: {e}")),
-                };
-                (n, r)
-            })
-            .collect();
+                    })
+            }
+            Err(e) => Err(format!("not UTF-8: {e}")),
+        };
+        (n, r)
+    };
+    let write = |results: Vec<(usize, Result<Option<String>, String>)>| -> anyhow::Result<()> {
         for (n, r) in results {
             match r {
                 Ok(None) => continue,
@@ -89,7 +84,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
             out.flush()?;
         }
-    }
+        Ok(())
+    };
+    stream::pipeline(read, work, write)?;
     if bad > 0 {
         eprintln!("{bad} of {n} input line(s) could not be read; each has an error record");
     }

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rayon::prelude::*;
 
 use crate::cli::TagArgs;
 use crate::gazetteer::{Gazetteer, Resolved};
@@ -56,33 +55,32 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    let input: Box<dyn BufRead> = match file {
+    let input: Box<dyn BufRead + Send> = match file {
         Some(p) => Box::new(std::io::BufReader::new(
             std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
         )),
         None => Box::new(std::io::BufReader::new(std::io::stdin())),
     };
-    let out = std::io::stdout();
-    let mut out = BufWriter::new(out.lock());
-    let mut lines = input.lines().enumerate().peekable();
+    let mut out = BufWriter::new(std::io::stdout());
+    let mut lines = input.lines().enumerate();
     let mut bad = 0usize;
-    while lines.peek().is_some() {
-        let chunk: Vec<(usize, std::io::Result<String>)> = lines.by_ref().take(CHUNK).collect();
-        let results: Vec<Result<String, String>> = chunk
-            .into_par_iter()
-            .map(|(n, line)| tag_line(g, n + 1, line))
-            .collect();
-        for r in results {
-            match r {
-                Ok(s) if s.is_empty() => {}
-                Ok(s) => writeln!(out, "{s}")?,
-                Err(e) => {
-                    bad += 1;
-                    eprintln!("{e}");
+    crate::stream::pipeline(
+        |_| -> anyhow::Result<_> { Ok(lines.by_ref().take(CHUNK).collect::<Vec<_>>()) },
+        |(n, line)| tag_line(g, n + 1, line),
+        |results| {
+            for r in results {
+                match r {
+                    Ok(s) if s.is_empty() => {}
+                    Ok(s) => writeln!(out, "{s}")?,
+                    Err(e) => {
+                        bad += 1;
+                        eprintln!("{e}");
+                    }
                 }
             }
-        }
-    }
+            Ok(())
+        },
+    )?;
     out.flush()?;
     if bad > 0 {
         eprintln!("{bad} input line(s) could not be read");
