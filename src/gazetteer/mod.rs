@@ -171,30 +171,47 @@ fn extra_files(config: &GazetteerConfig) -> Result<Vec<PathBuf>, GazetteerError>
 
 /// A hash of every file the gazetteer of `config` is made from and of the
 /// program build: what caches of results computed with it are keyed by.
-/// Reads the user's files but builds nothing, so a build whose articles
-/// are all cached never loads the gazetteer. Built-in files are part of the
-/// program, so the program's identity stands for them.
+/// Builds nothing, so a build whose articles are all cached never loads the
+/// gazetteer. Built-in files are part of the program, so the program's
+/// identity stands for them; the user's files are known by their path,
+/// size, modification time and inode, as `make` knows its inputs, so a run
+/// does not read megabytes to find nothing changed (an edited file always
+/// gets a new time).
 pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
-    // xxh3: the files are megabytes, hashed on every run.
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut text = |t: &str| {
-        h.update(&(t.len() as u64).to_le_bytes());
-        h.update(t.as_bytes());
+    let mut file = |path: &std::path::Path| -> Result<(), GazetteerError> {
+        let meta = std::fs::metadata(path).map_err(|source| GazetteerError::Read {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        h.update(format!("{}\0{:?}\0", path.display(), file_identity(&meta)).as_bytes());
+        Ok(())
     };
     let dir = config.dir.as_deref().filter(|d| d.is_dir());
     for name in FILES {
         let path = load::Source::path_of(dir, name);
-        text(&path.to_string_lossy());
         if dir.is_some_and(|d| path.starts_with(d)) {
-            text(&load::Source::read(&path)?.text);
+            file(&path)?;
         }
     }
     for path in extra_files(config)? {
-        text(&path.to_string_lossy());
-        text(&load::Source::read(&path)?.text);
+        file(&path)?;
     }
-    text(&format!("{:?}", program_identity()));
+    h.update(format!("{:?}", program_identity()).as_bytes());
     Ok(h.digest())
+}
+
+/// Size, modification time (to the nanosecond) and inode of a file.
+fn file_identity(meta: &std::fs::Metadata) -> (u64, Option<std::time::Duration>, u64) {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    (meta.len(), modified, inode)
 }
 
 /// What tells this build of the program from any other: its version and
@@ -202,22 +219,15 @@ pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
 /// fingerprint (gazetteer image, build results) is rebuilt by a new build
 /// of the program, not only by a new version number. Reading the file
 /// itself would cost more than the rest of a small run.
-fn program_identity() -> (&'static str, Option<(u64, i64, i64, u64)>) {
-    static ID: std::sync::OnceLock<Option<(u64, i64, i64, u64)>> = std::sync::OnceLock::new();
+fn program_identity() -> (
+    &'static str,
+    Option<(u64, Option<std::time::Duration>, u64)>,
+) {
+    static ID: std::sync::OnceLock<Option<(u64, Option<std::time::Duration>, u64)>> =
+        std::sync::OnceLock::new();
     let file = *ID.get_or_init(|| {
         let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
-        let modified = meta.modified().ok()?;
-        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-        #[cfg(not(unix))]
-        let inode = 0;
-        Some((
-            meta.len(),
-            since.as_secs() as i64,
-            i64::from(since.subsec_nanos()),
-            inode,
-        ))
+        Some(file_identity(&meta))
     });
     (env!("CARGO_PKG_VERSION"), file)
 }
