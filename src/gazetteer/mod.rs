@@ -202,7 +202,9 @@ pub fn fingerprint(config: &GazetteerConfig) -> Result<u64, GazetteerError> {
 }
 
 /// Size, modification time (to the nanosecond) and inode of a file.
-fn file_identity(meta: &std::fs::Metadata) -> (u64, Option<std::time::Duration>, u64) {
+type FileIdentity = (u64, Option<std::time::Duration>, u64);
+
+fn file_identity(meta: &std::fs::Metadata) -> FileIdentity {
     let modified = meta
         .modified()
         .ok()
@@ -219,12 +221,8 @@ fn file_identity(meta: &std::fs::Metadata) -> (u64, Option<std::time::Duration>,
 /// fingerprint (gazetteer image, build results) is rebuilt by a new build
 /// of the program, not only by a new version number. Reading the file
 /// itself would cost more than the rest of a small run.
-fn program_identity() -> (
-    &'static str,
-    Option<(u64, Option<std::time::Duration>, u64)>,
-) {
-    static ID: std::sync::OnceLock<Option<(u64, Option<std::time::Duration>, u64)>> =
-        std::sync::OnceLock::new();
+fn program_identity() -> (&'static str, Option<FileIdentity>) {
+    static ID: std::sync::OnceLock<Option<FileIdentity>> = std::sync::OnceLock::new();
     let file = *ID.get_or_init(|| {
         let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
         Some(file_identity(&meta))
