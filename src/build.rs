@@ -141,15 +141,30 @@ pub fn run_with(
         let loading =
             load.then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
         let mut todo = Vec::new();
+        let mut on_disk = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
             if let Some(r) = memory.as_deref().and_then(|m| m.get(&input.key)) {
                 cache.keep(input.key);
                 input.result = Some(r.clone());
                 input.bytes = Vec::new();
-                continue;
+            } else {
+                on_disk.push(i);
             }
-            match cache.get(input.key) {
+        }
+        // Cache entries are read and decoded in parallel, unless the
+        // gazetteer is loading beside them: both fault in tens of megabytes,
+        // and together they only slow each other down.
+        let read_one = |&i: &usize| cache.read(inputs[i].key);
+        let read: Vec<_> = if loading.is_some() {
+            on_disk.iter().map(read_one).collect()
+        } else {
+            on_disk.par_iter().map(read_one).collect()
+        };
+        for (i, r) in on_disk.into_iter().zip(read) {
+            let input = &mut inputs[i];
+            match r {
                 Ok(Some(r)) => {
+                    cache.keep(input.key);
                     input.result = Some(Arc::new(r));
                     // Only files read again need their bytes.
                     input.bytes = Vec::new();

@@ -87,6 +87,16 @@ impl Cache {
     /// The cached result for `key`: Ok(None) when there is none, Err with a
     /// message when there is one that cannot be read (it is then rebuilt).
     pub fn get(&mut self, key: u64) -> Result<Option<FileResult>, String> {
+        let r = self.read(key);
+        if let Ok(Some(_)) = r {
+            self.used.insert(key);
+        }
+        r
+    }
+
+    /// `get` without marking the entry used (`keep` does), so that entries
+    /// can be read in parallel.
+    pub fn read(&self, key: u64) -> Result<Option<FileResult>, String> {
         let path = self.entry(key);
         let Ok(bytes) = std::fs::read(&path) else {
             return Ok(None);
@@ -98,10 +108,7 @@ impl Cache {
             ));
         };
         match postcard::from_bytes::<FileResult>(body) {
-            Ok(r) if r.key == key => {
-                self.used.insert(key);
-                Ok(Some(r))
-            }
+            Ok(r) if r.key == key => Ok(Some(r)),
             Ok(_) => Err(format!(
                 "{}: cache entry for another file; rebuilt",
                 path.display()
