@@ -75,7 +75,7 @@ pub struct GazetteerArgs {
     /// Extra gazetteer CSV (id,name,kind,lat,lon,country,aliases,source); repeatable.
     #[arg(long = "gazetteer", value_name = "FILE")]
     pub gazetteer: Vec<PathBuf>,
-    /// Do not read or write the name-index cache (~/.cache/eventmap, or $EVENTMAP_CACHE_DIR).
+    /// Do not read or write the gazetteer image cache (~/.cache/eventmap, or $EVENTMAP_CACHE_DIR).
     #[arg(long)]
     pub no_cache: bool,
 }
