@@ -155,8 +155,8 @@ impl Places {
         let mut blob = Vec::with_capacity(places.len() * 80);
         let mut ends = Vec::with_capacity(places.len());
         for p in places {
-            // Writing into a Vec cannot fail.
-            blob = postcard::to_extend(p, blob).unwrap_or_default();
+            // Strings and numbers into a Vec: serialising cannot fail.
+            blob = postcard::to_extend(p, blob).expect("a place serialises");
             ends.push(blob.len() as u32);
         }
         Places::new(blob, ends)
@@ -274,6 +274,8 @@ impl Image {
     }
 
     /// Reads `to_bytes` back; None when anything does not fit together.
+    /// (What the automaton's patterns and the places' bytes hold is trusted
+    /// to the file's checksum: checking them would cost what the image saves.)
     pub fn from_bytes(bytes: &[u8]) -> Option<Image> {
         let s: Loaded = postcard::from_bytes(bytes).ok()?;
         let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(s.automaton).ok()?;
