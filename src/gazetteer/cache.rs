@@ -58,7 +58,13 @@ fn write_framed(file: &Path, magic: &[u8; 8], hash: u64, body: &[u8]) -> std::io
 /// The body of a file written by `write_framed` with this magic and hash;
 /// None when it is missing, foreign or damaged.
 fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Framed> {
-    let bytes = std::fs::read(file).ok()?;
+    let f = std::fs::File::open(file).ok()?;
+    // SAFETY: the file is only ever replaced by renaming a new one over it
+    // (`write_framed`) and deleted by unlinking (`prune`), neither of which
+    // changes the inode mapped here; it is read whole into owned data by
+    // the caller and unmapped at once. Mapping instead of reading saves
+    // copying tens of megabytes and faulting in a buffer for them.
+    let bytes = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()?;
     let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
     if bytes.get(..8)? != magic || word(8)? != hash || word(16)? != checksum(bytes.get(HEADER..)?) {
         return None;
@@ -67,7 +73,7 @@ fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Framed> {
 }
 
 /// A file read by `read_framed`; derefs to its body.
-struct Framed(Vec<u8>);
+struct Framed(memmap2::Mmap);
 
 impl std::ops::Deref for Framed {
     type Target = [u8];
