@@ -59,11 +59,13 @@ fn write_framed(file: &Path, magic: &[u8; 8], hash: u64, body: &[u8]) -> std::io
 /// None when it is missing, foreign or damaged.
 fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Framed> {
     let f = std::fs::File::open(file).ok()?;
-    // SAFETY: the file is only ever replaced by renaming a new one over it
-    // (`write_framed`) and deleted by unlinking (`prune`), neither of which
-    // changes the inode mapped here; it is read whole into owned data by
-    // the caller and unmapped at once. Mapping instead of reading saves
-    // copying tens of megabytes and faulting in a buffer for them.
+    // SAFETY: eventmap only ever replaces the file by renaming a new one
+    // over it (`write_framed`) and deletes it by unlinking (`prune`),
+    // neither of which changes the inode mapped here; it is read whole into
+    // owned data by the caller and unmapped at once. (Truncating it by hand
+    // in those milliseconds would crash that run, as for any mapped file.)
+    // Mapping instead of reading saves copying tens of megabytes and
+    // faulting in a buffer for them.
     let bytes = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()?;
     let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
     if bytes.get(..8)? != magic || word(8)? != hash || word(16)? != checksum(bytes.get(HEADER..)?) {
@@ -113,7 +115,7 @@ pub fn read_image(file: &Path, hash: u64) -> Option<Image> {
 const KEEP: usize = 4;
 
 /// Deletes all but the `KEEP` newest cache files beside `written` whose
-/// names share its prefix (`names-`, `places-`), so caches of old program
+/// names share its prefix (`gazetteer-`), so caches of old program
 /// builds and old gazetteers do not pile up. Errors only leave files behind.
 fn prune(written: &Path) {
     let (Some(dir), Some(name)) = (
