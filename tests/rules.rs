@@ -129,3 +129,26 @@ fn names_with_accents_keep_char_boundaries() {
     assert!(t.iter().any(|(s, _)| s == "Prešov"), "{t:?}");
     assert!(t.iter().any(|(s, _)| s == "Łódź"), "{t:?}");
 }
+
+#[test]
+fn found_names_are_in_order_without_overlap_and_their_candidates_distinct() {
+    // "Washington" is a hundred places: its candidates come once each,
+    // sorted; "the Baltic Sea" is one name, not "the Baltic" then "Sea".
+    let text = "Troops moved from Washington to the Baltic Sea, then Riga and Washington.";
+    let found = gaz().find(text);
+    let spans: Vec<&str> = found
+        .mentions
+        .iter()
+        .map(|m| &text[m.start..m.end])
+        .collect();
+    assert_eq!(
+        spans,
+        ["Washington", "Baltic Sea", "Riga", "Washington"],
+        "{spans:?}"
+    );
+    assert!(found.mentions.windows(2).all(|w| w[0].end <= w[1].start));
+    let washington = found.candidates(&found.mentions[0]);
+    assert!(washington.len() > 10, "{}", washington.len());
+    assert!(washington.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(washington, found.candidates(&found.mentions[3]));
+}

@@ -61,9 +61,31 @@ pub struct Mention {
     /// The automaton pattern that matched; `Gazetteer::key` gives its
     /// folded text (`suwalki gap`).
     pub pattern: u32,
-    pub candidates: Vec<PlaceIdx>,
-    /// The words are a demonym or adjective ("Lithuanian") of `candidates[0]`.
+    /// Where its candidates are in `Found::pool` (`Found::candidates`).
+    pub candidates: std::ops::Range<u32>,
+    /// The words are a demonym or adjective ("Lithuanian") of its one candidate.
     pub demonym: bool,
+}
+
+/// The names found in one text, in order, with every mention's candidate
+/// places in one shared pool: finding allocates per text, not per mention.
+#[derive(Debug, Default, Clone)]
+pub struct Found {
+    pub mentions: Vec<Mention>,
+    pool: Vec<PlaceIdx>,
+}
+
+impl Found {
+    /// The places `m` may refer to, sorted.
+    pub fn candidates(&self, m: &Mention) -> &[PlaceIdx] {
+        &self.pool[m.candidates.start as usize..m.candidates.end as usize]
+    }
+
+    /// Every candidate of every mention, in mention order: a value per
+    /// candidate can live in one vector indexed like this pool.
+    pub fn pool_len(&self) -> usize {
+        self.pool.len()
+    }
 }
 
 /// Recognition flags of a name that is also an ordinary word or a person's name.
@@ -585,10 +607,11 @@ impl Gazetteer {
 
     /// Every name occurrence in `text` on word boundaries, longest first, with
     /// the places whose written form it fits (case rules below).
-    pub fn find(&self, text: &str) -> Vec<Mention> {
+    pub fn find(&self, text: &str) -> Found {
         let folded = Folded::capitalised(text, |w| image::may_start(&self.first_words, w));
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
+        let mut pool: Vec<PlaceIdx> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
             let (s, e) = (m.start() + 1, m.end());
             if e < bytes.len() && is_word_byte(bytes[e]) {
@@ -604,14 +627,16 @@ impl Gazetteer {
             let surface = &text[start..end];
             let pid = m.value() as usize;
             let entries = self.pattern(pid);
+            let from = pool.len() as u32;
             let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
             if let Some(d) = demonym {
                 if surface.chars().next().is_some_and(char::is_uppercase) {
+                    pool.push(d.place);
                     found.push(Mention {
                         start,
                         end,
                         pattern: pid as u32,
-                        candidates: vec![d.place],
+                        candidates: from..from + 1,
                         demonym: true,
                     });
                 }
@@ -630,28 +655,31 @@ impl Gazetteer {
             // Entries come grouped by spelling ("Washington" x 100): each
             // spelling is checked once.
             let mut last: Option<(u32, bool)> = None;
-            let mut candidates: Vec<PlaceIdx> = entries
-                .iter()
-                .filter(|e| match last {
-                    Some((sp, ok)) if sp == e.spelling => ok,
-                    _ => {
-                        let ok = case_fits(self.spellings.get(e.spelling as usize), surface);
-                        last = Some((e.spelling, ok));
-                        ok
-                    }
-                })
-                .map(|e| e.place)
-                .collect();
-            if candidates.is_empty() {
+            pool.extend(
+                entries
+                    .iter()
+                    .filter(|e| match last {
+                        Some((sp, ok)) if sp == e.spelling => ok,
+                        _ => {
+                            let ok = case_fits(self.spellings.get(e.spelling as usize), surface);
+                            last = Some((e.spelling, ok));
+                            ok
+                        }
+                    })
+                    .map(|e| e.place),
+            );
+            let mine = &mut pool[from as usize..];
+            mine.sort_unstable();
+            let distinct = dedup_sorted(mine);
+            pool.truncate(from as usize + distinct);
+            if distinct == 0 {
                 continue;
             }
-            candidates.sort_unstable();
-            candidates.dedup();
             found.push(Mention {
                 start,
                 end,
                 pattern: pid as u32,
-                candidates,
+                candidates: from..pool.len() as u32,
                 demonym: false,
             });
         }
@@ -666,22 +694,20 @@ impl Gazetteer {
             m.end - m.start - if the { 4 } else { 0 }
         };
         found.sort_by_key(|m| (std::cmp::Reverse(weight(m)), m.start));
-        // Taken spans by start: a candidate overlaps a kept one only if its
-        // nearest neighbours do, so each check is a lookup, not a scan.
-        let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-        let mut kept: Vec<Mention> = Vec::new();
+        // Kept mentions stay sorted by start and never overlap, so a new one
+        // overlaps a kept one only if the last kept one starting before its
+        // end does: a binary search, not a scan.
+        let mut kept: Vec<Mention> = Vec::with_capacity(found.len());
         for m in found {
-            let before = taken
-                .range(..m.end)
-                .next_back()
-                .is_some_and(|(_, &end)| end > m.start);
-            if !before {
-                taken.insert(m.start, m.end);
-                kept.push(m);
+            let at = kept.partition_point(|k| k.start < m.end);
+            if at == 0 || kept[at - 1].end <= m.start {
+                kept.insert(at, m);
             }
         }
-        kept.sort_by_key(|m| m.start);
-        kept
+        Found {
+            mentions: kept,
+            pool,
+        }
     }
 
     /// Finds and resolves the places named in `text` (demonyms are not places).
@@ -714,6 +740,19 @@ impl Gazetteer {
         }
         out
     }
+}
+
+/// Removes repeats from the sorted `items` in place; how many remain (at
+/// the front).
+fn dedup_sorted(items: &mut [PlaceIdx]) -> usize {
+    let mut kept = 0;
+    for i in 0..items.len() {
+        if kept == 0 || items[i] != items[kept - 1] {
+            items[kept] = items[i];
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// The name index `index` builds.

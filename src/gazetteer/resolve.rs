@@ -8,7 +8,9 @@
 //! titles and first names that mark a person).
 
 use super::place::{Place, PlaceCore, PlaceKind, distance_km};
-use super::{Gazetteer, Mention, PlaceIdx};
+use compact_str::CompactString;
+
+use super::{Found, Gazetteer, Mention, PlaceIdx};
 
 /// One mention resolved to one place.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -162,9 +164,11 @@ pub fn prior(p: &Place) -> f64 {
 struct Cues {
     /// Glued to a lower-case prefix by a hyphen ("trans-Atlantic").
     compound: bool,
-    prev: String,
+    /// The word before and after, lower-cased (inline: no allocation for
+    /// a word of up to 24 bytes).
+    prev: CompactString,
     prev_capitalised: bool,
-    next: String,
+    next: CompactString,
     next_capitalised: bool,
     next_acronym: bool,
     sentence_start: bool,
@@ -197,7 +201,7 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
             .map_or(trimmed.len(), |(i, _)| i);
         let word = trimmed[start..].trim_start_matches('.');
         c.prev_capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        c.prev = word.trim_end_matches('.').to_lowercase();
+        c.prev = CompactString::from_str_to_lowercase(word.trim_end_matches('.'));
         // The previous word may itself start a sentence ("In Rota"): then its
         // capital says nothing.
         let before_prev = &trimmed[..trimmed.len() - word.len()];
@@ -219,7 +223,7 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
         c.next_capitalised = word.chars().next().is_some_and(char::is_uppercase);
         c.next_acronym = word.chars().count() >= 2
             && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric());
-        c.next = word.to_lowercase();
+        c.next = CompactString::from_str_to_lowercase(word);
     }
     if let Some(rest) = after.strip_prefix(',') {
         let gap = rest.len() - rest.trim_start().len();
@@ -370,9 +374,11 @@ impl Neighbourhood {
 }
 
 /// Chooses a place for every mention and drops those that are not places.
-pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolved> {
+pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
+    let mentions = &found.mentions;
+    let range = |m: &Mention| m.candidates.start as usize..m.candidates.end as usize;
     let cues: Vec<Cues> = (0..mentions.len())
-        .map(|i| cues(text, &mentions, i))
+        .map(|i| cues(text, mentions, i))
         .collect();
     // Mentions that are plainly not places are out before they can lend context.
     let keep: Vec<bool> = mentions
@@ -395,18 +401,16 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         .iter()
         .map(|m| !g.ambiguity(g.key(m.pattern)).any())
         .collect();
-    // Priors once per candidate; the rounds below only add context.
-    let priors: Vec<Vec<f64>> = mentions
-        .iter()
-        .map(|m| m.candidates.iter().map(|&c| g.core(c).prior).collect())
-        .collect();
+    // Priors once per candidate (one vector, indexed like the candidate
+    // pool); the rounds below only add context.
+    let priors: Vec<f64> = found.pool.iter().map(|&c| g.core(c).prior).collect();
     let mut choice: Vec<(PlaceIdx, f64)> = mentions
         .iter()
-        .zip(&priors)
-        .map(|(m, ps)| {
-            m.candidates
+        .map(|m| {
+            found
+                .candidates(m)
                 .iter()
-                .zip(ps)
+                .zip(&priors[range(m)])
                 .map(|(&c, &p)| (c, p))
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                 .unwrap_or_default()
@@ -443,7 +447,8 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
                 .filter(|q| keep[*q])
                 .map(|q| snapshot[q].0);
             scored.clear();
-            scored.extend(m.candidates.iter().zip(&priors[i]).map(|(&c, &p)| {
+            let candidates = found.candidates(m).iter();
+            scored.extend(candidates.zip(&priors[range(m)]).map(|(&c, &p)| {
                 let r = hood.rules(g, g.core(c), m.pattern, qualifier);
                 (c, p + weight(r), r)
             }));
@@ -471,7 +476,7 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
                 start: m.start,
                 end: m.end,
                 // A demonym mention always has exactly its one place (`Gazetteer::find`).
-                place: m.candidates[0],
+                place: found.candidates(m)[0],
                 confidence: 0.9,
                 why: Why {
                     demonym: true,
@@ -561,4 +566,30 @@ pub fn resolve(g: &Gazetteer, text: &str, mentions: Vec<Mention>) -> Vec<Resolve
         });
     }
     out
+}
+
+#[cfg(test)]
+mod lowercase_tests {
+    use compact_str::CompactString;
+
+    #[test]
+    fn neighbour_words_lower_case_as_str_does() {
+        // Cues keep the words around a name inline; they must read exactly
+        // as `str::to_lowercase` would have them, final sigma included.
+        for w in [
+            "Gen.",
+            "ΟΔΟΣ",
+            "İstanbul",
+            "STRASSE",
+            "Straße",
+            "Kyiv",
+            "ǅemal",
+        ] {
+            assert_eq!(
+                CompactString::from_str_to_lowercase(w),
+                w.to_lowercase(),
+                "{w}"
+            );
+        }
+    }
 }
