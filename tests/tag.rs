@@ -54,19 +54,30 @@ fn tag_prints_offsets_and_reasons() {
     );
 }
 
-#[test]
-fn jsonl_uses_code_point_offsets() {
-    let input = "{\"id\":\"a\",\"text\":\"Żółć in Suwałki and Vilnius.\"}\nnot json\n{\"id\":\"b\",\"text\":\"\"}\n";
+/// `tag --jsonl` on `input`: its output, the output's lines parsed, stderr.
+fn tag_jsonl(input: &str) -> (String, Vec<serde_json::Value>, String) {
     let assert = eventmap()
         .args(["tag", "--jsonl"])
         .write_stdin(input)
         .assert()
         .success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    let lines: Vec<serde_json::Value> = out
+    let output = assert.get_output();
+    let out = String::from_utf8(output.stdout.clone()).unwrap();
+    let lines = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    (
+        out,
+        lines,
+        String::from_utf8(output.stderr.clone()).unwrap(),
+    )
+}
+
+#[test]
+fn jsonl_uses_code_point_offsets() {
+    let input = "{\"id\":\"a\",\"text\":\"Żółć in Suwałki and Vilnius.\"}\nnot json\n{\"id\":\"b\",\"text\":\"\"}\n";
+    let (out, lines, stderr) = tag_jsonl(input);
     assert_eq!(lines.len(), 2, "{out}");
     let text: Vec<char> = "Żółć in Suwałki and Vilnius.".chars().collect();
     let tops = lines[0]["toponyms"].as_array().unwrap();
@@ -81,7 +92,6 @@ fn jsonl_uses_code_point_offsets() {
             && vilnius["place_id"].is_string()
             && vilnius["confidence"].is_number()
     );
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("line 2"), "{stderr}");
 }
 
@@ -95,21 +105,11 @@ fn jsonl_echoes_any_id_and_numbers_lines_without_one() {
         "{\"id\":[1,\"x\"],\"text\":5}\n",
         "{\"id\":{\"k\":\"v\"},\"text\":\"Tallinn\"}\n",
     );
-    let assert = eventmap()
-        .args(["tag", "--jsonl"])
-        .write_stdin(input)
-        .assert()
-        .success();
-    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (out, lines, stderr) = tag_jsonl(input);
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[0]["id"].is_null(), "{out}");
     assert_eq!(lines[0]["toponyms"][0]["place"], "Vilnius", "{out}");
     assert_eq!(lines[1]["id"], 2, "{out}");
     assert_eq!(lines[2]["id"], serde_json::json!({"k": "v"}), "{out}");
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("line 3: no \"text\" string"), "{stderr}");
 }

@@ -20,6 +20,11 @@ fn render(layer: &Layer, records: &[Vec<String>]) -> Result<String, ExportError>
     for r in records {
         w.write_record(r).map_err(err(layer))?;
     }
+    finish(layer, w)
+}
+
+/// The text a writer of `layer`'s rows has made.
+fn finish(layer: &Layer, w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
     let bytes = w
         .into_inner()
         .map_err(|e| err(layer)(csv::Error::from(e.into_error())))?;
@@ -76,8 +81,5 @@ pub fn rows(layer: &Layer, rows: &[Row]) -> Result<String, ExportError> {
         Ok(())
     };
     write().map_err(err(layer))?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| err(layer)(csv::Error::from(e.into_error())))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(layer, w)
 }

@@ -249,8 +249,8 @@ impl Image {
     pub fn first_word_filter<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<u64> {
         let mut bits = vec![0u64; (FIRST_WORD_BITS / 64) as usize];
         for k in keys {
-            let h = first_word_bit(k.split([' ', '|']).next().unwrap_or_default().as_bytes());
-            bits[(h / 64) as usize] |= 1 << (h % 64);
+            let first = k.split([' ', '|']).next().unwrap_or_default();
+            set_bit(&mut bits, first_word_bit(first.as_bytes()));
         }
         bits
     }
@@ -336,7 +336,7 @@ pub fn capital_bits(spellings: &Strings) -> Vec<u64> {
     let mut bits = vec![0u64; spellings.len().div_ceil(64)];
     for i in 0..spellings.len() {
         if spellings.get(i).starts_with(char::is_uppercase) {
-            bits[i / 64] |= 1 << (i % 64);
+            set_bit(&mut bits, i);
         }
     }
     bits
@@ -347,16 +347,19 @@ pub fn bit(bits: &[u64], i: usize) -> bool {
     bits[i / 64] & (1 << (i % 64)) != 0
 }
 
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
 /// The bit of a folded first word in `Image::first_words`.
-pub fn first_word_bit(w: &[u8]) -> u64 {
+fn first_word_bit(w: &[u8]) -> usize {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(w) % FIRST_WORD_BITS
+    (rustc_hash::FxBuildHasher.hash_one(w) % FIRST_WORD_BITS) as usize
 }
 
 /// Whether the filter may hold the folded word `w`.
 pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
-    let h = first_word_bit(w);
-    bits[(h / 64) as usize] & (1 << (h % 64)) != 0
+    bit(bits, first_word_bit(w))
 }
 
 // The big arrays are stored as little-endian bytes (`raw`), so reading
