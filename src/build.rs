@@ -121,16 +121,30 @@ pub fn run_with(
     }
     let before = cache.counts();
     let paths = article::article_files(&config.articles, &mut diagnostics);
-    let mut inputs = Vec::with_capacity(paths.len());
-    for path in paths {
-        if let Some(bytes) = article::read_bytes(&path, &mut diagnostics) {
-            let key = incremental::key(settings, &path, &bytes);
-            inputs.push(Input {
-                path,
-                bytes,
-                key,
-                result: None,
+    // Read and hashed on every core (opening thousands of small files is
+    // mostly system time); messages stay in file order.
+    let read: Vec<(PathBuf, std::io::Result<(Vec<u8>, u64)>)> = paths
+        .into_par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).map(|b| {
+                let key = incremental::key(settings, &path, &b);
+                (b, key)
             });
+            (path, bytes)
+        })
+        .collect();
+    let mut inputs = Vec::with_capacity(read.len());
+    for (path, bytes) in read {
+        match bytes {
+            Ok((bytes, key)) => {
+                inputs.push(Input {
+                    path,
+                    bytes,
+                    key,
+                    result: None,
+                });
+            }
+            Err(e) => diagnostics.skip(&path, format!("cannot read: {e}")),
         }
     }
     clock.lap("inputs read");
@@ -312,16 +326,14 @@ pub fn write_layers(
     if let Some(note) = note {
         diagnostics.warn(&out.join("eventmap.gpkg"), note);
     }
-    for file in staged?.into_iter().chain([package]) {
-        file.commit()?;
-    }
-    let count = |i: usize| {
-        articles
-            .iter()
-            .map(|a| a.parts[i].features.len())
-            .sum::<usize>()
-    };
-    Ok((place.features.len(), count(0), count(1)))
+    // Renaming over a layer frees the old file's pages, a few milliseconds
+    // for a big one: the renames run on every core too.
+    staged?
+        .into_par_iter()
+        .chain([package])
+        .try_for_each(export::Staged::commit)?;
+    let count = |i: usize| articles.iter().map(|a| a.parts[i].len()).sum::<usize>();
+    Ok((place.len(), count(0), count(1)))
 }
 
 /// Phase times on stderr when `EVENTMAP_TIMINGS` is set: where a build's

@@ -27,7 +27,7 @@ pub const CACHE_DIR: &str = ".eventmap";
 
 /// First bytes of every entry: names the format, so an entry of another
 /// version or program is never decoded as one of ours.
-const MAGIC: &[u8] = b"eventmap cache 3\n";
+const MAGIC: &[u8] = b"eventmap cache 4\n";
 
 /// What one article file gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]

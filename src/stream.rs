@@ -98,9 +98,8 @@ pub fn error_line(n: usize, error: &str) -> String {
     .unwrap_or_default()
 }
 
-fn raw(lines: &[String]) -> Result<Vec<&RawValue>, String> {
-    lines
-        .iter()
+fn raw(part: &Part) -> Result<Vec<&RawValue>, String> {
+    part.features()
         .map(|l| serde_json::from_str::<&RawValue>(l).map_err(|e| e.to_string()))
         .collect()
 }
@@ -133,9 +132,9 @@ pub fn extract_line(
         source: &r.source,
         url: &r.url,
         places: &r.places,
-        forces: raw(&r.parts[0].features)?,
-        events: raw(&r.parts[1].features)?,
-        movements: raw(&r.parts[2].features)?,
+        forces: raw(&r.parts[0])?,
+        events: raw(&r.parts[1])?,
+        movements: raw(&r.parts[2])?,
         warnings: diag.warnings.iter().map(|w| w.message.clone()).collect(),
     };
     serde_json::to_string(&out)
@@ -179,13 +178,13 @@ pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
             .zip(ARTICLE_LAYERS)
             .zip([e.forces, e.events, e.movements])
     {
-        part.features = features.iter().map(|f| f.get().to_string()).collect();
+        part.lines = Part::of_lines(features.iter().map(|f| f.get()), String::new()).lines;
         let rows: Vec<table::Row> = layers::rows(layer, part).map_err(|e| e.to_string())?;
         part.csv = csv::rows(layer, &rows).map_err(|e| e.to_string())?;
     }
     let mentions = e.places.iter().map(|p| p.mentions).sum();
     Ok(PartLine::Article(Box::new(Rendered {
-        line: layers::summary_line(&e.id, mentions, parts[0].features.len(), e.date.as_deref()),
+        line: layers::summary_line(&e.id, mentions, parts[0].len(), e.date.as_deref()),
         id: e.id,
         path: path.to_path_buf(),
         title: e.title,

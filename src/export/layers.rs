@@ -22,10 +22,39 @@ pub const ARTICLE_LAYERS: [&Layer; 3] = [&FORCES, &EVENTS, &MOVEMENTS];
 /// One article's features of one layer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Part {
-    /// Each feature as one line of compact GeoJSON.
-    pub features: Vec<String>,
+    /// Each feature as one line of compact GeoJSON ending in a newline, all
+    /// in one string: a cached article is a few allocations, not one per
+    /// feature (`Part::features` gives the lines).
+    pub lines: String,
     /// The features' CSV rows, each ending in a newline.
     pub csv: String,
+}
+
+impl Part {
+    /// A part of these feature lines (compact GeoJSON, no newline inside).
+    pub fn of_lines<'a>(features: impl IntoIterator<Item = &'a str>, csv: String) -> Part {
+        let mut lines = String::new();
+        for f in features {
+            debug_assert!(!f.contains('\n'), "a feature line holds a newline");
+            lines.push_str(f);
+            lines.push('\n');
+        }
+        Part { lines, csv }
+    }
+
+    /// Each feature as one line of compact GeoJSON.
+    pub fn features(&self) -> impl Iterator<Item = &str> + Clone {
+        self.lines.split_terminator('\n')
+    }
+
+    /// How many features the part has.
+    pub fn len(&self) -> usize {
+        memchr::memchr_iter(b'\n', self.lines.as_bytes()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
 }
 
 /// A place one article names: its facts, as the places layer shows them,
@@ -68,17 +97,18 @@ fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, E
     } else {
         Vec::new()
     };
-    let lines = features
-        .iter()
-        .map(|f| {
-            serde_json::to_string(f).map_err(|source| ExportError::Serialise {
-                layer: layer.name.to_string(),
-                source,
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let mut lines = Vec::with_capacity(features.len() * 512);
+    for f in &features {
+        // Compact JSON escapes every newline inside a string, so a feature
+        // is one line.
+        serde_json::to_writer(&mut lines, f).map_err(|source| ExportError::Serialise {
+            layer: layer.name.to_string(),
+            source,
+        })?;
+        lines.push(b'\n');
+    }
     Ok(Part {
-        features: lines,
+        lines: String::from_utf8(lines).expect("serde_json writes UTF-8"),
         csv: csv::rows(layer, &rows)?,
     })
 }
@@ -248,10 +278,7 @@ pub fn files<'a>(
     );
     for (layer, parts) in layers {
         let parts: Vec<&Part> = parts;
-        let features: Vec<&str> = parts
-            .iter()
-            .flat_map(|p| p.features.iter().map(String::as_str))
-            .collect();
+        let features: Vec<&str> = parts.iter().flat_map(|p| p.features()).collect();
         files.push((
             format!("{}.geojson", layer.name),
             Body::Collection(features.clone()),
@@ -295,8 +322,7 @@ pub fn files<'a>(
 
 /// A part's features as GeoPackage rows (read back from their GeoJSON).
 pub fn rows(layer: &Layer, part: &Part) -> Result<Vec<Row>, ExportError> {
-    part.features
-        .iter()
+    part.features()
         .map(|line| {
             serde_json::from_str::<Feature>(line)
                 .map(|f| table::row(layer, &f))
