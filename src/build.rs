@@ -123,10 +123,10 @@ pub fn run_with(
     let paths = article::article_files(&config.articles, &mut diagnostics);
     // Read and hashed on every core (opening thousands of small files is
     // mostly system time); messages stay in file order.
-    let read: Vec<(PathBuf, std::io::Result<(Vec<u8>, u64)>)> = paths
+    let read: Vec<_> = paths
         .into_par_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path).map(|b| {
+            let bytes: std::io::Result<(Vec<u8>, u64)> = std::fs::read(&path).map(|b| {
                 let key = incremental::key(settings, &path, &b);
                 (b, key)
             });
