@@ -119,6 +119,9 @@ pub fn run_with(
     if config.clean {
         cache.clear();
     }
+    if let Some(problem) = cache.problem() {
+        diagnostics.warn(&config.out, problem.to_string());
+    }
     let before = cache.counts();
     let paths = article::article_files(&config.articles, &mut diagnostics);
     // Read and hashed on every core (opening thousands of small files is
@@ -174,6 +177,7 @@ pub fn run_with(
         } else {
             on_disk.par_iter().map(read_one).collect()
         };
+        clock.lap("cache entries read");
         for (i, r) in on_disk.into_iter().zip(read) {
             let input = &mut inputs[i];
             match r {
@@ -211,6 +215,7 @@ pub fn run_with(
             }
         };
         let inputs = &inputs;
+        clock.lap("gazetteer ready");
         todo.into_par_iter()
             .map(|i| {
                 let input = &inputs[i];
@@ -326,12 +331,9 @@ pub fn write_layers(
     if let Some(note) = note {
         diagnostics.warn(&out.join("eventmap.gpkg"), note);
     }
-    // Renaming over a layer frees the old file's pages, a few milliseconds
-    // for a big one: the renames run on every core too.
-    staged?
-        .into_par_iter()
-        .chain([package])
-        .try_for_each(export::Staged::commit)?;
+    for file in staged?.into_iter().chain([package]) {
+        file.commit()?;
+    }
     let count = |i: usize| articles.iter().map(|a| a.parts[i].len()).sum::<usize>();
     Ok((place.len(), count(0), count(1)))
 }

@@ -1,22 +1,32 @@
 //! Per-file results kept between builds (`OUT/.eventmap/`), so a rebuild
 //! reads again only the article files that are new or changed.
 //!
-//! An entry is keyed by a hash of the file's bytes and path, the gazetteer's
+//! A result is keyed by a hash of the file's bytes and path, the gazetteer's
 //! and word lists' fingerprints and the program build; it holds each
 //! article's rendered layer parts (`export::layers`) and the warnings the
-//! file gave, in postcard's binary form behind a magic line. An entry that
-//! does not decode is reported and rebuilt, never trusted; entries no build
-//! used are deleted. Layers from cached parts are the same bytes as from a
-//! clean build, because both are assembled from the same parts.
+//! file gave, in postcard's binary form. All results live in one pack file,
+//! mapped rather than read, whose feature lines and CSV rows are used where
+//! they lie (`export::text`): a rebuild of thousands of cached articles
+//! copies none of them. A build appends its new results; the pack is
+//! written anew (beside it, then renamed) when results no build uses make
+//! up half of it, or when it is damaged. Every record carries a checksum; a
+//! record that does not check or decode is reported and rebuilt, never
+//! trusted. Layers from cached parts are the same bytes as from a clean
+//! build, because both are assembled from the same parts.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Warning;
 use crate::export::layers::Rendered;
+use crate::export::text::{self, Shared};
 
 /// Files larger than this (bytes) are read again every build rather than
 /// cached: their entries would cost more than the reading they save.
@@ -25,9 +35,19 @@ pub const MAX_CACHED_FILE: u64 = 8 * 1024 * 1024;
 /// The cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".eventmap";
 
-/// First bytes of every entry: names the format, so an entry of another
-/// version or program is never decoded as one of ours.
-const MAGIC: &[u8] = b"eventmap cache 4\n";
+/// The pack of results in the cache folder.
+const PACK: &str = "results.pack";
+
+/// First bytes of the pack: names the format, so a pack of another version
+/// or program is never decoded as one of ours.
+const MAGIC: &[u8] = b"eventmap cache 5\n";
+
+/// The pack is written anew once unused results take more than this, and
+/// more than the results in use.
+const MIN_DEAD: usize = 1 << 20;
+
+/// Each record's header: key, body length and body checksum (u64 LE each).
+const RECORD_HEADER: usize = 24;
 
 /// What one article file gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,9 +67,28 @@ pub struct Counts {
     pub events: usize,
 }
 
+/// Where a record's body lies in the mapped pack, and its checksum.
+#[derive(Debug, Clone)]
+struct Record {
+    body: Range<usize>,
+    checksum: u64,
+}
+
 pub struct Cache {
     dir: PathBuf,
+    /// The pack as mapped when the cache was opened.
+    pack: Option<Shared>,
+    /// Each key's record in `pack` (the last one written, if several).
+    records: HashMap<u64, Record>,
+    /// Bytes of the pack up to its last whole record.
+    whole: usize,
+    /// What is wrong with the pack as found, for a warning; it is then
+    /// written anew.
+    problem: Option<String>,
+    /// Keys this build used.
     used: HashSet<u64>,
+    /// Results of this build, to be written to the pack by `finish`.
+    new: Vec<(u64, Vec<u8>)>,
 }
 
 /// The key of a file's result.
@@ -61,16 +100,93 @@ pub fn key(settings: u64, path: &Path, bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+fn checksum(body: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(body)
+}
+
+fn word(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// The pack mapped. SAFETY of the mapping: eventmap never changes a byte
+/// of a pack file once written: it only appends past its end and replaces
+/// the file by renaming a new one over it, and a build holds the output
+/// lock (`export::lock`) throughout. (Truncating it by hand while a build
+/// runs would crash that build, as for any mapped file.)
+fn map(path: &Path) -> Option<memmap2::Mmap> {
+    let f = std::fs::File::open(path).ok()?;
+    if f.metadata().ok()?.len() == 0 {
+        return None;
+    }
+    unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()
+}
+
 impl Cache {
     pub fn open(out: &Path) -> Cache {
-        Cache {
-            dir: out.join(CACHE_DIR),
+        let dir = out.join(CACHE_DIR);
+        let mut cache = Cache {
+            pack: None,
+            records: HashMap::default(),
+            whole: 0,
+            problem: None,
             used: HashSet::new(),
+            new: Vec::new(),
+            dir,
+        };
+        let path = cache.dir.join(PACK);
+        let Some(bytes) = map(&path) else {
+            return cache;
+        };
+        if !bytes.starts_with(MAGIC) {
+            cache.problem = Some(format!(
+                "{}: not a cache entry of this version; its results are computed again",
+                path.display()
+            ));
+            return cache;
         }
+        // The records' headers, one after another; a record running past
+        // the end was cut short by a killed build.
+        let mut at = MAGIC.len();
+        while at < bytes.len() {
+            let header = (
+                word(&bytes, at),
+                word(&bytes, at + 8),
+                word(&bytes, at + 16),
+            );
+            let (Some(key), Some(len), Some(sum)) = header else {
+                break;
+            };
+            let start = at + RECORD_HEADER;
+            let Some(end) = usize::try_from(len)
+                .ok()
+                .and_then(|l| start.checked_add(l))
+                .filter(|&e| e <= bytes.len())
+            else {
+                break;
+            };
+            cache.records.insert(
+                key,
+                Record {
+                    body: start..end,
+                    checksum: sum,
+                },
+            );
+            at = end;
+        }
+        if at != bytes.len() {
+            cache.problem = Some(format!(
+                "{}: damaged cache entry at byte {at} (cut short); the results after it are computed again",
+                path.display()
+            ));
+        }
+        cache.whole = at;
+        cache.pack = Some(Arc::new(bytes));
+        cache
     }
 
-    fn entry(&self, key: u64) -> PathBuf {
-        self.dir.join(format!("{key:016x}.bin"))
+    /// What was wrong with the cache as found, if anything (a warning).
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
     }
 
     /// Marks `key`'s entry as used by this build (found elsewhere, e.g. in
@@ -81,65 +197,44 @@ impl Cache {
 
     /// Whether there is an entry for `key` (which may still fail to decode).
     pub fn has(&self, key: u64) -> bool {
-        self.entry(key).is_file()
+        self.records.contains_key(&key)
     }
 
     /// The cached result for `key`: Ok(None) when there is none, Err with a
     /// message when there is one that cannot be read (it is then rebuilt).
-    pub fn get(&mut self, key: u64) -> Result<Option<FileResult>, String> {
-        let r = self.read(key);
-        if let Ok(Some(_)) = r {
-            self.used.insert(key);
-        }
-        r
-    }
-
-    /// `get` without marking the entry used (`keep` does), so that entries
-    /// can be read in parallel.
+    /// Does not mark the entry used (`keep` does), so that entries can be
+    /// read in parallel.
     pub fn read(&self, key: u64) -> Result<Option<FileResult>, String> {
-        let path = self.entry(key);
-        let Ok(bytes) = std::fs::read(&path) else {
+        let (Some(pack), Some(record)) = (&self.pack, self.records.get(&key)) else {
             return Ok(None);
         };
-        let Some(body) = bytes.strip_prefix(MAGIC) else {
-            return Err(format!(
-                "{}: not a cache entry of this version; rebuilt",
-                path.display()
-            ));
+        let damaged = |why: String| {
+            format!(
+                "{}: damaged cache entry ({why}); rebuilt",
+                self.dir.join(PACK).display()
+            )
         };
-        match postcard::from_bytes::<FileResult>(body) {
+        let body = &(**pack).as_ref()[record.body.clone()];
+        if checksum(body) != record.checksum {
+            return Err(damaged(format!(
+                "checksum of the entry at byte {}",
+                record.body.start
+            )));
+        }
+        let range = record.body.clone();
+        match text::borrowing(pack, |all| postcard::from_bytes::<FileResult>(&all[range])) {
             Ok(r) if r.key == key => Ok(Some(r)),
-            Ok(_) => Err(format!(
-                "{}: cache entry for another file; rebuilt",
-                path.display()
-            )),
-            Err(e) => Err(format!(
-                "{}: damaged cache entry ({e}); rebuilt",
-                path.display()
-            )),
+            Ok(_) => Err(damaged("an entry for another file".to_string())),
+            Err(e) => Err(damaged(e.to_string())),
         }
     }
 
-    /// Stores a result; a cache that cannot be written only costs time.
+    /// Stores a result (written by `finish`); a result that cannot be
+    /// stored only costs time next build.
     pub fn put(&mut self, r: &FileResult) {
         self.used.insert(r.key);
-        if std::fs::create_dir_all(&self.dir).is_err() {
-            return;
-        }
-        let Ok(body) = postcard::to_stdvec(r) else {
-            return;
-        };
-        // Written without a sync: a torn entry fails to decode and is rebuilt.
-        let Ok(mut tmp) = crate::export::temp_beside(&self.entry(r.key), "") else {
-            return;
-        };
-        use std::io::Write;
-        if tmp
-            .write_all(MAGIC)
-            .and_then(|_| tmp.write_all(&body))
-            .is_ok()
-        {
-            let _ = tmp.persist(self.entry(r.key));
+        if let Ok(body) = postcard::to_stdvec(r) {
+            self.new.push((r.key, body));
         }
     }
 
@@ -148,33 +243,105 @@ impl Cache {
         serde_json::from_slice(&std::fs::read(self.dir.join("counts.json")).ok()?).ok()
     }
 
-    /// Records this build's counts and deletes entries this build did not use.
-    pub fn finish(&self, counts: Counts) {
+    /// Records this build's counts and its new results. They are appended
+    /// to the pack, unless it must be written anew: damaged, or half of it
+    /// results this build did not use. Other files in the cache folder
+    /// (earlier formats, leftovers of killed builds) are deleted. A cache
+    /// that cannot be written only costs time next build.
+    pub fn finish(&mut self, counts: Counts) {
+        let _ = std::fs::create_dir_all(&self.dir);
         if let Ok(bytes) = serde_json::to_vec(&counts) {
-            let _ = std::fs::create_dir_all(&self.dir);
             let _ = crate::export::write_atomic(&self.dir.join("counts.json"), &bytes);
+        }
+        let live: usize = self
+            .records
+            .iter()
+            .filter(|(k, _)| self.used.contains(k))
+            .map(|(_, r)| RECORD_HEADER + r.body.len())
+            .sum();
+        let dead = self.whole.saturating_sub(MAGIC.len() + live);
+        let path = self.dir.join(PACK);
+        let anew = self.pack.is_none() || self.problem.is_some() || dead > live.max(MIN_DEAD);
+        let written = if anew {
+            self.write_anew(&path)
+        } else {
+            self.append(&path)
+        };
+        if written.is_err() {
+            // A pack that may hold a torn record is dropped whole.
+            let _ = std::fs::remove_file(&path);
         }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
         for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stale = name
-                .strip_suffix(".bin")
-                .or_else(|| name.strip_suffix(".json"))
-                .and_then(|k| u64::from_str_radix(k, 16).ok())
-                .is_some_and(|k| !self.used.contains(&k))
-                // Left by a build killed while writing an entry.
-                || name.starts_with(".tmp");
-            if stale {
+            let name = e.file_name();
+            if name != PACK && name != "counts.json" {
                 let _ = std::fs::remove_file(e.path());
             }
         }
     }
 
+    fn record(w: &mut impl Write, key: u64, body: &[u8]) -> std::io::Result<()> {
+        w.write_all(&key.to_le_bytes())?;
+        w.write_all(&(body.len() as u64).to_le_bytes())?;
+        w.write_all(&checksum(body).to_le_bytes())?;
+        w.write_all(body)
+    }
+
+    /// Appends this build's results to the pack. A build killed half-way
+    /// leaves a record cut short, which the next build reports and drops.
+    fn append(&self, path: &Path) -> std::io::Result<()> {
+        if self.new.is_empty() {
+            return Ok(());
+        }
+        let f = std::fs::OpenOptions::new().append(true).open(path)?;
+        if f.metadata()?.len() != self.whole as u64 {
+            return Err(std::io::Error::other("the pack changed during the build"));
+        }
+        let mut w = std::io::BufWriter::new(f);
+        for (key, body) in &self.new {
+            Cache::record(&mut w, *key, body)?;
+        }
+        w.flush()
+    }
+
+    /// Writes a pack of the results this build used, beside the old one,
+    /// and renames it over it (a mapping of the old one stays valid).
+    fn write_anew(&self, path: &Path) -> std::io::Result<()> {
+        let tmp = crate::export::temp_beside(path, "")?;
+        let mut w = std::io::BufWriter::new(tmp);
+        w.write_all(MAGIC)?;
+        if let Some(pack) = &self.pack {
+            let bytes = (**pack).as_ref();
+            let mut kept: Vec<(&u64, &Record)> = self
+                .records
+                .iter()
+                .filter(|(k, _)| self.used.contains(k))
+                .collect();
+            kept.sort_unstable_by_key(|(_, r)| r.body.start);
+            let renewed: HashSet<u64> = self.new.iter().map(|(k, _)| *k).collect();
+            for (key, r) in kept {
+                if !renewed.contains(key) {
+                    Cache::record(&mut w, *key, &bytes[r.body.clone()])?;
+                }
+            }
+        }
+        for (key, body) in &self.new {
+            Cache::record(&mut w, *key, body)?;
+        }
+        let tmp = w.into_inner().map_err(|e| e.into_error())?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
     /// Deletes everything (`--clean`).
-    pub fn clear(&self) {
+    pub fn clear(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        self.pack = None;
+        self.records.clear();
+        self.whole = 0;
+        self.problem = None;
     }
 }
 
@@ -195,4 +362,137 @@ pub fn change_summary(before: Option<Counts>, now: Counts) -> String {
         d(now.forces, b.forces),
         d(now.events, b.events)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::layers::Part;
+
+    /// A result whose one article has `size` bytes of feature lines.
+    fn result(key: u64, size: usize) -> FileResult {
+        let line = format!("{{\"id\":\"{key}\"}}");
+        let lines = std::iter::repeat_n(line.as_bytes(), size / (line.len() + 1) + 1);
+        FileResult {
+            key,
+            path: PathBuf::from(format!("{key}.txt")),
+            articles: vec![Rendered {
+                id: key.to_string(),
+                path: PathBuf::from(format!("{key}.txt")),
+                title: "Troops to Rota".into(),
+                date: None,
+                source: String::new(),
+                url: String::new(),
+                line: String::new(),
+                places: Vec::new(),
+                parts: [
+                    Part {
+                        lines: Part::lines_of(lines),
+                        csv: "a,b\n".to_string().into(),
+                    },
+                    Part::default(),
+                    Part::default(),
+                ],
+            }],
+            warnings: Vec::new(),
+        }
+    }
+
+    fn same(a: &FileResult, b: &FileResult) {
+        assert_eq!((a.key, &a.path, &a.articles), (b.key, &b.path, &b.articles));
+    }
+
+    fn pack_len(out: &Path) -> u64 {
+        std::fs::metadata(out.join(CACHE_DIR).join(PACK))
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn results_are_appended_and_read_back() {
+        let out = tempfile::tempdir().unwrap();
+        let (one, two) = (result(1, 100), result(2, 100));
+        let mut cache = Cache::open(out.path());
+        assert!(!cache.has(1) && cache.read(1).unwrap().is_none());
+        cache.put(&one);
+        cache.finish(Counts::default());
+        let first = pack_len(out.path());
+
+        let mut cache = Cache::open(out.path());
+        assert!(cache.problem().is_none());
+        same(&cache.read(1).unwrap().unwrap(), &one);
+        cache.keep(1);
+        cache.put(&two);
+        cache.finish(Counts::default());
+        assert!(pack_len(out.path()) > first, "appended, not written anew");
+
+        let cache = Cache::open(out.path());
+        same(&cache.read(1).unwrap().unwrap(), &one);
+        same(&cache.read(2).unwrap().unwrap(), &two);
+    }
+
+    #[test]
+    fn a_pack_mostly_unused_is_written_anew_with_what_is_used() {
+        let out = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(out.path());
+        cache.put(&result(1, 3 * MIN_DEAD));
+        cache.put(&result(2, 10));
+        cache.finish(Counts::default());
+        let big = pack_len(out.path());
+        // Only the small result is used: the big one is dropped.
+        let mut cache = Cache::open(out.path());
+        cache.keep(2);
+        cache.finish(Counts::default());
+        assert!(pack_len(out.path()) < big / 10);
+        let cache = Cache::open(out.path());
+        assert!(!cache.has(1));
+        same(&cache.read(2).unwrap().unwrap(), &result(2, 10));
+    }
+
+    #[test]
+    fn a_pack_cut_short_or_altered_is_reported_and_its_results_not_trusted() {
+        let out = tempfile::tempdir().unwrap();
+        let mut cache = Cache::open(out.path());
+        cache.put(&result(1, 100));
+        cache.put(&result(2, 100));
+        cache.finish(Counts::default());
+        let path = out.path().join(CACHE_DIR).join(PACK);
+        let bytes = std::fs::read(&path).unwrap();
+
+        // A letter changed inside the first record's feature lines: it still
+        // decodes, only its checksum tells.
+        let mut altered = bytes.clone();
+        let at = memchr::memmem::find(&bytes, b"\"id\"").unwrap();
+        altered[at + 1] = b'I';
+        std::fs::write(&path, &altered).unwrap();
+        let cache = Cache::open(out.path());
+        let err = cache.read(1).unwrap_err();
+        assert!(err.contains("damaged cache entry"), "{err}");
+        same(&cache.read(2).unwrap().unwrap(), &result(2, 100));
+
+        // Cut inside the last record, as a killed build leaves it.
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        let mut cache = Cache::open(out.path());
+        assert!(cache.problem().unwrap().contains("damaged cache entry"));
+        assert!(!cache.has(2));
+        same(&cache.read(1).unwrap().unwrap(), &result(1, 100));
+        // The build redoes the lost result; the pack is written anew whole.
+        cache.keep(1);
+        cache.put(&result(2, 100));
+        cache.finish(Counts::default());
+        let cache = Cache::open(out.path());
+        assert!(cache.problem().is_none());
+        same(&cache.read(2).unwrap().unwrap(), &result(2, 100));
+
+        // Not a pack of this version at all.
+        std::fs::write(&path, b"eventmap cache 4\n....").unwrap();
+        let cache = Cache::open(out.path());
+        assert!(
+            cache
+                .problem()
+                .unwrap()
+                .contains("not a cache entry of this version")
+        );
+        assert!(!cache.has(1));
+    }
 }

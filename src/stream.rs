@@ -100,7 +100,7 @@ pub fn error_line(n: usize, error: &str) -> String {
 
 fn raw(part: &Part) -> Result<Vec<&RawValue>, String> {
     part.features()
-        .map(|l| serde_json::from_str::<&RawValue>(l).map_err(|e| e.to_string()))
+        .map(|l| serde_json::from_slice::<&RawValue>(l).map_err(|e| e.to_string()))
         .collect()
 }
 
@@ -178,9 +178,9 @@ pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
             .zip(ARTICLE_LAYERS)
             .zip([e.forces, e.events, e.movements])
     {
-        part.lines = Part::of_lines(features.iter().map(|f| f.get()), String::new()).lines;
+        part.lines = Part::lines_of(features.iter().map(|f| f.get().as_bytes()));
         let rows: Vec<table::Row> = layers::rows(layer, part).map_err(|e| e.to_string())?;
-        part.csv = csv::rows(layer, &rows).map_err(|e| e.to_string())?;
+        part.csv = csv::rows(layer, &rows).map_err(|e| e.to_string())?.into();
     }
     let mentions = e.places.iter().map(|p| p.mentions).sum();
     Ok(PartLine::Article(Box::new(Rendered {

@@ -109,7 +109,7 @@ pub struct ArticleEntry<'a> {
 /// `articles` the JSON array of `ArticleEntry`.
 pub fn write_page(
     w: &mut dyn Write,
-    layers: &[(&str, Vec<&str>)],
+    layers: &[(&str, Vec<&[u8]>)],
     articles: &[u8],
 ) -> std::io::Result<()> {
     let mut rest = TEMPLATE;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::table::{self, EVENTS, FORCES, Layer, MOVEMENTS, PLACES, Row};
+use super::text::Text;
 use super::{ExportError, csv, forces, geojson as gj};
 use crate::event::{self, Lexicon, TaggedArticle};
 use crate::gazetteer::Gazetteer;
@@ -23,33 +24,39 @@ pub const ARTICLE_LAYERS: [&Layer; 3] = [&FORCES, &EVENTS, &MOVEMENTS];
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Part {
     /// Each feature as one line of compact GeoJSON ending in a newline, all
-    /// in one string: a cached article is a few allocations, not one per
-    /// feature (`Part::features` gives the lines).
-    pub lines: String,
+    /// in one text: a cached article is a few allocations, or none when
+    /// read from the mapped cache (`Part::features` gives the lines).
+    pub lines: Text,
     /// The features' CSV rows, each ending in a newline.
-    pub csv: String,
+    pub csv: Text,
 }
 
 impl Part {
-    /// A part of these feature lines (compact GeoJSON, no newline inside).
-    pub fn of_lines<'a>(features: impl IntoIterator<Item = &'a str>, csv: String) -> Part {
-        let mut lines = String::new();
+    /// The lines text of these features (compact GeoJSON, no newline inside).
+    pub fn lines_of<'a>(features: impl IntoIterator<Item = &'a [u8]>) -> Text {
+        let mut lines = Vec::new();
         for f in features {
-            debug_assert!(!f.contains('\n'), "a feature line holds a newline");
-            lines.push_str(f);
-            lines.push('\n');
+            debug_assert!(!f.contains(&b'\n'), "a feature line holds a newline");
+            lines.extend_from_slice(f);
+            lines.push(b'\n');
         }
-        Part { lines, csv }
+        Text::from(lines)
     }
 
     /// Each feature as one line of compact GeoJSON.
-    pub fn features(&self) -> impl Iterator<Item = &str> + Clone {
-        self.lines.split_terminator('\n')
+    pub fn features(&self) -> impl Iterator<Item = &[u8]> + Clone {
+        let lines: &[u8] = &self.lines;
+        let mut start = 0;
+        memchr::memchr_iter(b'\n', lines).map(move |end| {
+            let line = &lines[start..end];
+            start = end + 1;
+            line
+        })
     }
 
     /// How many features the part has.
     pub fn len(&self) -> usize {
-        memchr::memchr_iter(b'\n', self.lines.as_bytes()).count()
+        memchr::memchr_iter(b'\n', &self.lines).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -108,8 +115,8 @@ fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, E
         lines.push(b'\n');
     }
     Ok(Part {
-        lines: String::from_utf8(lines).expect("serde_json writes UTF-8"),
-        csv: csv::rows(layer, &rows)?,
+        lines: Text::from(lines),
+        csv: Text::from(csv::rows(layer, &rows)?),
     })
 }
 
@@ -223,18 +230,18 @@ pub fn place_part(articles: &[&Rendered]) -> Result<(Part, Vec<Row>), ExportErro
 pub enum Body<'a> {
     Bytes(Vec<u8>),
     /// A GeoJSON FeatureCollection of these feature lines.
-    Collection(Vec<&'a str>),
+    Collection(Vec<&'a [u8]>),
     /// A CSV header, then blocks of rows.
-    Csv(String, Vec<&'a str>),
+    Csv(String, Vec<&'a [u8]>),
     /// The offline map of these layers' feature lines and article list.
-    Html(Vec<(&'static str, Vec<&'a str>)>, Vec<u8>),
+    Html(Vec<(&'static str, Vec<&'a [u8]>)>, Vec<u8>),
 }
 
 /// Writes a GeoJSON FeatureCollection with one feature per line, so diffs
 /// between builds are readable.
 pub fn collection<'a>(
     w: &mut dyn Write,
-    lines: impl IntoIterator<Item = &'a str>,
+    lines: impl IntoIterator<Item = &'a [u8]>,
 ) -> std::io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     let mut any = false;
@@ -242,7 +249,7 @@ pub fn collection<'a>(
         if any {
             w.write_all(b",\n")?;
         }
-        w.write_all(l.as_bytes())?;
+        w.write_all(l)?;
         any = true;
     }
     w.write_all(if any { b"\n]}\n" } else { b"]}\n" })
@@ -255,7 +262,7 @@ impl Body<'_> {
             Body::Collection(lines) => collection(w, lines.iter().copied()),
             Body::Csv(header, blocks) => {
                 w.write_all(header.as_bytes())?;
-                blocks.iter().try_for_each(|b| w.write_all(b.as_bytes()))
+                blocks.iter().try_for_each(|b| w.write_all(b))
             }
             Body::Html(layers, articles) => super::html::write_page(w, layers, articles),
         }
@@ -278,17 +285,14 @@ pub fn files<'a>(
     );
     for (layer, parts) in layers {
         let parts: Vec<&Part> = parts;
-        let features: Vec<&str> = parts.iter().flat_map(|p| p.features()).collect();
+        let features: Vec<&[u8]> = parts.iter().flat_map(|p| p.features()).collect();
         files.push((
             format!("{}.geojson", layer.name),
             Body::Collection(features.clone()),
         ));
         files.push((
             format!("{}.csv", layer.name),
-            Body::Csv(
-                csv::header(layer)?,
-                parts.iter().map(|p| p.csv.as_str()).collect(),
-            ),
+            Body::Csv(csv::header(layer)?, parts.iter().map(|p| &*p.csv).collect()),
         ));
         files.push((
             format!("{}.qml", layer.name),
@@ -324,7 +328,7 @@ pub fn files<'a>(
 pub fn rows(layer: &Layer, part: &Part) -> Result<Vec<Row>, ExportError> {
     part.features()
         .map(|line| {
-            serde_json::from_str::<Feature>(line)
+            serde_json::from_slice::<Feature>(line)
                 .map(|f| table::row(layer, &f))
                 .map_err(|source| ExportError::Serialise {
                     layer: layer.name.to_string(),
@@ -341,7 +345,7 @@ mod tests {
     #[test]
     fn a_collection_has_one_feature_per_line() {
         let mut two = Vec::new();
-        collection(&mut two, ["{\"a\":1}", "{\"b\":2}"]).unwrap();
+        collection(&mut two, [&b"{\"a\":1}"[..], b"{\"b\":2}"]).unwrap();
         assert_eq!(
             two,
             b"{\"type\":\"FeatureCollection\",\"features\":[\n{\"a\":1},\n{\"b\":2}\n]}\n"

@@ -10,6 +10,7 @@ pub mod layers;
 pub mod lock;
 pub mod styles;
 pub mod table;
+pub mod text;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
