@@ -154,6 +154,7 @@ pub fn run_with(
     // The gazetteer loads on the other core while the cached results are
     // read, when none was given and some file has no cache entry.
     let load = gazetteer.is_none() && inputs.iter().any(|i| !cache.has(i.key));
+    let mut outputs = export::Outputs::open(&config.out);
     let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult)>> {
         let loading =
             load.then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
@@ -196,6 +197,11 @@ pub fn run_with(
         }
         if todo.is_empty() {
             return Ok(Vec::new());
+        }
+        if loading.is_some() {
+            // The wait for the gazetteer is spent on the old outputs.
+            outputs.prepare();
+            clock.lap("outputs prepared");
         }
         let loaded;
         let g = match (gazetteer, loading) {
@@ -266,7 +272,7 @@ pub fn run_with(
         &mut diagnostics,
     );
     clock.lap("cache written");
-    let (places, forces, events) = write_layers(&config.out, &kept, &mut diagnostics)?;
+    let (places, forces, events) = write_layers(&mut outputs, &kept, &mut diagnostics)?;
     clock.lap("layers and geopackage written");
     let counts = incremental::Counts {
         articles: kept.len(),
@@ -300,22 +306,34 @@ pub fn run_with(
 /// final name (in parallel, the GeoPackage with them) before any is renamed
 /// into place, so a failure or a kill leaves the whole previous set.
 pub fn write_layers(
-    out: &Path,
+    outputs: &mut export::Outputs,
     kept: &[(u64, &Rendered)],
     diagnostics: &mut Diagnostics,
 ) -> Result<(usize, usize, usize)> {
+    let gpkg_copy = outputs.take_gpkg_copy();
+    let out = outputs.dir().to_path_buf();
+    let out = out.as_path();
     let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| *a).collect();
+    let clock = Clock::new();
     let (place, place_rows) = export::layers::place_part(&articles)?;
     let files = export::layers::files(&articles, &place)?;
+    clock.lap("  places layer and file list");
     // A thread per file: much of staging is waiting for the disk (each
     // file is synced), and the waits of all files then overlap.
     let (staged, package) = std::thread::scope(|s| {
-        let package =
-            s.spawn(|| export::gpkg::stage(&out.join("eventmap.gpkg"), &place_rows, kept));
+        let package = s.spawn(|| {
+            timed("eventmap.gpkg", || {
+                export::gpkg::stage(&out.join("eventmap.gpkg"), gpkg_copy, &place_rows, kept)
+            })
+        });
         let staging: Vec<_> = files
             .iter()
             .map(|(name, body)| {
-                s.spawn(move || export::stage(&out.join(name), |w| body.write_to(w)))
+                s.spawn(move || {
+                    timed(name, || {
+                        export::stage(&out.join(name), |w| body.write_to(w))
+                    })
+                })
             })
             .collect();
         let staged = staging
@@ -331,11 +349,19 @@ pub fn write_layers(
     if let Some(note) = note {
         diagnostics.warn(&out.join("eventmap.gpkg"), note);
     }
-    for file in staged?.into_iter().chain([package]) {
-        file.commit()?;
-    }
+    clock.lap("  every file staged");
+    outputs.commit(staged?.into_iter().chain([package]).collect())?;
+    clock.lap("  every file renamed into place");
     let count = |i: usize| articles.iter().map(|a| a.parts[i].len()).sum::<usize>();
     Ok((place.len(), count(0), count(1)))
+}
+
+/// `f`'s time on stderr when `EVENTMAP_TIMINGS` is set (`Clock`).
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let clock = Clock::new();
+    let r = f();
+    clock.lap(&format!("    {what} staged"));
+    r
 }
 
 /// Phase times on stderr when `EVENTMAP_TIMINGS` is set: where a build's

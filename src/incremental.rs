@@ -276,7 +276,8 @@ impl Cache {
         };
         for e in entries.flatten() {
             let name = e.file_name();
-            if name != PACK && name != "counts.json" {
+            let file = e.file_type().is_ok_and(|t| t.is_file());
+            if file && name != PACK && name != "counts.json" {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -335,9 +336,10 @@ impl Cache {
         Ok(())
     }
 
-    /// Deletes everything (`--clean`).
+    /// Deletes every result (`--clean`).
     pub fn clear(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(self.dir.join(PACK));
+        let _ = std::fs::remove_file(self.dir.join("counts.json"));
         self.pack = None;
         self.records.clear();
         self.whole = 0;

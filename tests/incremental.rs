@@ -144,7 +144,7 @@ fn a_damaged_cache_entry_is_reported_and_rebuilt() {
         std::fs::read_dir(out.join(".eventmap"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().is_some_and(|n| n != "counts.json"))
+            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "counts.json"))
             .collect::<Vec<_>>()
     };
     // Cut short: the header is ours but the body does not decode.
@@ -284,4 +284,38 @@ fn watch_rebuilds_when_an_article_arrives() {
         "{log}"
     );
     same_as_clean(&input, &out, dir.path());
+}
+
+#[test]
+fn replaced_layers_wait_one_build_then_go() {
+    let (dir, input) = one_article();
+    let out = dir.path().join("out");
+    let replaced = out.join(".eventmap/replaced");
+    build(&input, &out, &[]);
+    assert!(!replaced.exists(), "a first build replaces nothing");
+    let first = std::fs::read(out.join("forces.geojson")).unwrap();
+
+    std::fs::write(
+        input.join("b.txt"),
+        "Ships\nTurkey sent two frigates to Varna.\n",
+    )
+    .unwrap();
+    build(&input, &out, &[]);
+    let second = std::fs::read(out.join("forces.geojson")).unwrap();
+    assert_ne!(first, second);
+    // The layer the build replaced is kept aside, whole, not deleted yet.
+    assert_eq!(
+        std::fs::read(replaced.join("forces.geojson")).unwrap(),
+        first
+    );
+    assert!(replaced.join("eventmap.gpkg").is_file());
+
+    // The next build deletes it and keeps the one it replaces instead.
+    build(&input, &out, &[]);
+    assert_eq!(
+        std::fs::read(replaced.join("forces.geojson")).unwrap(),
+        second
+    );
+    let names = std::fs::read_dir(&replaced).unwrap().count();
+    assert_eq!(names, common::LAYER_FILES.len() + 7, "one of each output");
 }

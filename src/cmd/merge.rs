@@ -98,7 +98,11 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         &mut diag,
     );
     let kept: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
-    let (places, forces, events) = build::write_layers(&args.out, &kept, &mut diag)?;
+    let (places, forces, events) = build::write_layers(
+        &mut crate::export::Outputs::open(&args.out),
+        &kept,
+        &mut diag,
+    )?;
     if !args.quiet {
         diag.print();
         eprintln!(

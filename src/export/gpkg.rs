@@ -146,9 +146,85 @@ fn is_ours(db: &Connection) -> bool {
     .is_ok_and(|v| v == SCHEMA)
 }
 
+/// Bounds of a set of geometries as the R-tree holds them: 32-bit floats
+/// rounded outwards, so bounds kept up to date here equal a scan of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bounds {
+    min_x: f64,
+    max_x: f64,
+    min_y: f64,
+    max_y: f64,
+}
+
+impl Bounds {
+    fn of(points: &[(f64, f64)]) -> Option<Bounds> {
+        let (&(x, y), rest) = points.split_first()?;
+        let mut b = Bounds {
+            min_x: x,
+            max_x: x,
+            min_y: y,
+            max_y: y,
+        };
+        for &(x, y) in rest {
+            b.min_x = b.min_x.min(x);
+            b.max_x = b.max_x.max(x);
+            b.min_y = b.min_y.min(y);
+            b.max_y = b.max_y.max(y);
+        }
+        Some(b)
+    }
+
+    fn union(self, o: Bounds) -> Bounds {
+        Bounds {
+            min_x: self.min_x.min(o.min_x),
+            max_x: self.max_x.max(o.max_x),
+            min_y: self.min_y.min(o.min_y),
+            max_y: self.max_y.max(o.max_y),
+        }
+    }
+
+    /// As the R-tree stores it (`f32_down`/`f32_up`).
+    fn stored(self) -> Bounds {
+        Bounds {
+            min_x: f32_down(self.min_x),
+            max_x: f32_up(self.max_x),
+            min_y: f32_down(self.min_y),
+            max_y: f32_up(self.max_y),
+        }
+    }
+}
+
+/// The largest 32-bit float not above `x`, as SQLite's R-tree rounds a
+/// lower bound.
+fn f32_down(x: f64) -> f64 {
+    let f = x as f32;
+    if f64::from(f) > x {
+        f.next_down().into()
+    } else {
+        f.into()
+    }
+}
+
+/// The smallest 32-bit float not below `x`, as SQLite's R-tree rounds an
+/// upper bound.
+fn f32_up(x: f64) -> f64 {
+    let f = x as f32;
+    if f64::from(f) < x {
+        f.next_up().into()
+    } else {
+        f.into()
+    }
+}
+
 /// Inserts `rows` into `layer` (and its R-tree); `key` names the article
-/// they came from, so a later build can take them out again.
-fn insert(db: &Connection, layer: &Layer, key: Option<u64>, rows: &[Row]) -> rusqlite::Result<()> {
+/// they came from, so a later build can take them out again. Returns the
+/// rows' bounds (None for no rows).
+fn insert(
+    db: &Connection,
+    layer: &Layer,
+    key: Option<u64>,
+    rows: &[Row],
+) -> rusqlite::Result<Option<Bounds>> {
     let names: Vec<String> = layer.columns.iter().map(|(n, _)| quote(n)).collect();
     let marks: Vec<String> = (0..=names.len()).map(|i| format!("?{}", i + 1)).collect();
     let mut stmt = db.prepare_cached(&format!(
@@ -162,6 +238,7 @@ fn insert(db: &Connection, layer: &Layer, key: Option<u64>, rows: &[Row]) -> rus
         rtree(layer)
     ))?;
     let mut owner = db.prepare_cached("INSERT INTO eventmap_rows VALUES (?1, ?2, ?3)")?;
+    let mut all: Option<Bounds> = None;
     for r in rows {
         let mut values: Vec<SqlValue> = vec![SqlValue::Blob(geometry_blob(&r.points))];
         values.extend(r.values.iter().map(|v| match v {
@@ -172,23 +249,16 @@ fn insert(db: &Connection, layer: &Layer, key: Option<u64>, rows: &[Row]) -> rus
         }));
         stmt.execute(params_from_iter(values))?;
         let fid = db.last_insert_rowid();
-        let xs = r.points.iter().map(|p| p.0);
-        let ys = r.points.iter().map(|p| p.1);
-        let (x0, x1) = (
-            xs.clone().fold(f64::MAX, f64::min),
-            xs.fold(f64::MIN, f64::max),
-        );
-        let (y0, y1) = (
-            ys.clone().fold(f64::MAX, f64::min),
-            ys.fold(f64::MIN, f64::max),
-        );
-        index.execute(params![fid, x0, x1, y0, y1])?;
+        if let Some(b) = Bounds::of(&r.points) {
+            index.execute(params![fid, b.min_x, b.max_x, b.min_y, b.max_y])?;
+            all = Some(all.map_or(b, |a| a.union(b)));
+        }
         if let Some(key) = key {
             // SQLite integers are signed; the key's bits are kept as they are.
             owner.execute(params![key as i64, layer.name, fid])?;
         }
     }
-    Ok(())
+    Ok(all.map(Bounds::stored))
 }
 
 enum Fill {
@@ -226,22 +296,24 @@ fn fill(
         create(&db)?;
     }
     let tx = db.transaction()?;
-    let mut old: HashMap<u64, Vec<(String, i64)>> = HashMap::default();
-    {
-        let mut s = tx.prepare("SELECT article_key, layer, fid FROM eventmap_rows")?;
-        let rows = s.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?))
-        })?;
-        for r in rows {
-            let (key, layer, fid) = r?;
-            old.entry(key).or_default().push((layer, fid));
-        }
-    }
+    // Which articles the package holds: their keys only, by the index.
+    let old: HashSet<u64> = {
+        let mut s = tx.prepare("SELECT DISTINCT article_key FROM eventmap_rows")?;
+        let keys = s.query_map([], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+        keys.collect::<Result<_, _>>()?
+    };
     let now: HashSet<u64> = articles.iter().map(|(k, _)| *k).collect();
-    for (key, rows) in &old {
-        if now.contains(key) {
-            continue;
-        }
+    // Per layer: whether rows were deleted from it, and the bounds of the
+    // rows inserted.
+    let mut deleted: HashSet<&str> = HashSet::default();
+    let mut added: HashMap<&str, Bounds> = HashMap::default();
+    for key in old.iter().filter(|k| !now.contains(k)) {
+        let rows: Vec<(String, i64)> = {
+            let mut s =
+                tx.prepare_cached("SELECT layer, fid FROM eventmap_rows WHERE article_key = ?1")?;
+            let rows = s.query_map([*key as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
         for (layer, fid) in rows {
             let layer = LAYERS
                 .iter()
@@ -255,18 +327,32 @@ fn fill(
                 &format!("DELETE FROM {} WHERE id = ?1", rtree(layer)),
                 [fid],
             )?;
+            deleted.insert(layer.name);
         }
         tx.execute(
             "DELETE FROM eventmap_rows WHERE article_key = ?1",
             [*key as i64],
         )?;
     }
+    // Whether each layer had rows before this build's were inserted.
+    let mut had_rows: HashMap<&str, bool> = HashMap::default();
+    for layer in ARTICLE_LAYERS {
+        let any: bool = tx.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {})", quote(layer.name)),
+            [],
+            |r| r.get(0),
+        )?;
+        had_rows.insert(layer.name, any);
+    }
     for (key, a) in articles {
-        if old.contains_key(key) {
+        if old.contains(key) {
             continue;
         }
         for (layer, part) in ARTICLE_LAYERS.iter().zip(&a.parts) {
-            insert(&tx, layer, Some(*key), &layers::rows(layer, part)?)?;
+            if let Some(b) = insert(&tx, layer, Some(*key), &layers::rows(layer, part)?)? {
+                let e = added.entry(layer.name).or_insert(b);
+                *e = e.union(b);
+            }
         }
     }
     tx.execute_batch(&format!(
@@ -274,7 +360,7 @@ fn fill(
         quote(PLACES.name),
         rtree(&PLACES)
     ))?;
-    insert(&tx, &PLACES, None, place_rows)?;
+    let places = insert(&tx, &PLACES, None, place_rows)?;
     // QGIS applies a layer's default style from here when the layer is opened.
     tx.execute("DELETE FROM layer_styles", [])?;
     for layer in LAYERS {
@@ -284,23 +370,78 @@ fn fill(
             params![layer.name, super::styles::qml(layer)],
         )?;
     }
+    // Each layer's extent: scanned from its R-tree when rows left it, else
+    // the old extent grown by the rows added (a scan of 40,000 rows per
+    // layer is most of an update's time otherwise); the whole world when
+    // the layer is empty.
     for layer in LAYERS {
-        tx.execute(
-            &format!(
-                "UPDATE gpkg_contents SET
-                   min_x = coalesce((SELECT min(minx) FROM {0}), -180),
-                   max_x = coalesce((SELECT max(maxx) FROM {0}), 180),
-                   min_y = coalesce((SELECT min(miny) FROM {0}), -90),
-                   max_y = coalesce((SELECT max(maxy) FROM {0}), 90),
-                   last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                 WHERE table_name = ?1",
-                rtree(layer)
-            ),
-            [layer.name],
-        )?;
+        let known = if layer.name == PLACES.name {
+            Some(places)
+        } else if deleted.contains(layer.name) {
+            None
+        } else {
+            let old = if had_rows[layer.name] {
+                Some(tx.query_row(
+                    "SELECT min_x, max_x, min_y, max_y FROM gpkg_contents WHERE table_name = ?1",
+                    [layer.name],
+                    |r| {
+                        Ok(Bounds {
+                            min_x: r.get(0)?,
+                            max_x: r.get(1)?,
+                            min_y: r.get(2)?,
+                            max_y: r.get(3)?,
+                        })
+                    },
+                )?)
+            } else {
+                None
+            };
+            Some(match (old, added.get(layer.name)) {
+                (Some(o), Some(b)) => Some(o.union(*b)),
+                (o, b) => o.or(b.copied()),
+            })
+        };
+        match known {
+            Some(b) => {
+                let b = b.unwrap_or(Bounds {
+                    min_x: -180.0,
+                    max_x: 180.0,
+                    min_y: -90.0,
+                    max_y: 90.0,
+                });
+                tx.execute(
+                    "UPDATE gpkg_contents SET min_x = ?2, max_x = ?3, min_y = ?4, max_y = ?5,
+                       last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                     WHERE table_name = ?1",
+                    params![layer.name, b.min_x, b.max_x, b.min_y, b.max_y],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    &format!(
+                        "UPDATE gpkg_contents SET
+                           min_x = coalesce((SELECT min(minx) FROM {0}), -180),
+                           max_x = coalesce((SELECT max(maxx) FROM {0}), 180),
+                           min_y = coalesce((SELECT min(miny) FROM {0}), -90),
+                           max_y = coalesce((SELECT max(maxy) FROM {0}), 90),
+                           last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                         WHERE table_name = ?1",
+                        rtree(layer)
+                    ),
+                    [layer.name],
+                )?;
+            }
+        }
     }
     tx.commit()?;
     Ok(())
+}
+
+/// A copy of the package at `path` beside it, for `stage` to update; None
+/// when there is none (or it cannot be copied: it is then written anew).
+pub fn copy_for_update(path: &Path) -> Option<tempfile::NamedTempFile> {
+    let tmp = super::temp_beside(path, ".gpkg").ok()?;
+    (path.is_file() && std::fs::copy(path, tmp.path()).is_ok()).then_some(tmp)
 }
 
 /// Stages the GeoPackage at `path` for this build: the places rows and each
@@ -314,6 +455,7 @@ fn fill(
 /// updated (not one of ours, or damaged), for a warning.
 pub fn stage(
     path: &Path,
+    copy: Option<tempfile::NamedTempFile>,
     place_rows: &[Row],
     articles: &[(u64, &Rendered)],
 ) -> Result<(super::Staged, Option<String>), ExportError> {
@@ -321,8 +463,10 @@ pub fn stage(
         path: path.to_path_buf(),
         source,
     };
-    let tmp = super::temp_beside(path, ".gpkg").map_err(io)?;
-    let copied = path.is_file() && std::fs::copy(path, tmp.path()).is_ok();
+    let (tmp, copied) = match copy.or_else(|| copy_for_update(path)) {
+        Some(tmp) => (tmp, true),
+        None => (super::temp_beside(path, ".gpkg").map_err(io)?, false),
+    };
     let updated = copied && fill(tmp.path(), true, place_rows, articles).is_ok();
     let note = (copied && !updated)
         .then(|| "not a GeoPackage of this eventmap version, or damaged: written anew".to_string());
@@ -350,6 +494,40 @@ mod tests {
         assert_eq!(u32::from_le_bytes(b[9..13].try_into().unwrap()), 1);
         assert_eq!(f64::from_le_bytes(b[13..21].try_into().unwrap()), 24.0);
         assert_eq!(b.len(), 29);
+    }
+
+    #[test]
+    fn bounds_are_rounded_as_the_rtree_stores_them() {
+        // Extents grown in Rust must equal a scan of the R-tree, which keeps
+        // 32-bit floats rounded outwards.
+        let db = Connection::open_in_memory().unwrap();
+        db.execute_batch("CREATE VIRTUAL TABLE t USING rtree(id, minx, maxx, miny, maxy)")
+            .unwrap();
+        let values = [
+            24.123456789,
+            -6.35,
+            0.1,
+            -0.1,
+            1e-10,
+            54.6872,
+            -113.642601,
+            180.0,
+            0.0,
+        ];
+        for (i, &v) in values.iter().enumerate() {
+            db.execute(
+                "INSERT INTO t VALUES (?1, ?2, ?2, ?2, ?2)",
+                params![i as i64, v],
+            )
+            .unwrap();
+            let (lo, hi): (f64, f64) = db
+                .query_row("SELECT minx, maxx FROM t WHERE id = ?1", [i as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            assert_eq!((lo, hi), (f32_down(v), f32_up(v)), "{v}");
+            assert!(lo <= v && v <= hi);
+        }
     }
 
     #[test]

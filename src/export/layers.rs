@@ -269,6 +269,16 @@ impl Body<'_> {
     }
 }
 
+/// The name of every file `files` writes.
+pub fn file_names() -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(&PLACES)
+        .chain(ARTICLE_LAYERS)
+        .flat_map(|l| ["geojson", "csv", "qml"].map(|ext| format!("{}.{ext}", l.name)))
+        .collect();
+    names.extend(["index.html".to_string(), "eventmap.qgs".to_string()]);
+    names
+}
+
 /// Every output file but the GeoPackage, in article order: GeoJSON, CSV
 /// and QGIS style of each layer, the QGIS project and the offline map.
 pub fn files<'a>(
@@ -341,6 +351,17 @@ pub fn rows(layer: &Layer, part: &Part) -> Result<Vec<Row>, ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_name_every_file_written() {
+        let place = Part::default();
+        let written: Vec<String> = files(&[], &place)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        assert_eq!(written, file_names());
+    }
 
     #[test]
     fn a_collection_has_one_feature_per_line() {
