@@ -32,7 +32,7 @@ pub fn image_path(dir: &Path, hash: u64) -> PathBuf {
     dir.join(format!("gazetteer-{hash:016x}.bin"))
 }
 
-const MAGIC: &[u8; 8] = b"EVMAPIM1";
+const MAGIC: &[u8; 8] = b"EVMAPIM2";
 /// Magic, source hash, checksum of the rest.
 const HEADER: usize = 24;
 
@@ -56,30 +56,38 @@ fn write_framed(file: &Path, magic: &[u8; 8], hash: u64, body: &[u8]) -> std::io
 }
 
 /// The body of a file written by `write_framed` with this magic and hash;
-/// None when it is missing, foreign or damaged.
+/// None when it is missing or foreign. Its checksum is checked by
+/// `Framed::intact`, so that the caller can check it beside decoding.
 fn read_framed(file: &Path, magic: &[u8; 8], hash: u64) -> Option<Framed> {
     let f = std::fs::File::open(file).ok()?;
     // SAFETY: eventmap only ever replaces the file by renaming a new one
     // over it (`write_framed`) and deletes it by unlinking (`prune`),
-    // neither of which changes the inode mapped here; it is read whole into
-    // owned data by the caller and unmapped at once. (Truncating it by hand
-    // in those milliseconds would crash that run, as for any mapped file.)
-    // Mapping instead of reading saves copying tens of megabytes and
-    // faulting in a buffer for them.
+    // neither of which changes the inode mapped here. The gazetteer keeps
+    // the mapping for the places' bytes, which stay where they are in it.
+    // (Truncating the file by hand while a run uses it would crash that run,
+    // as for any mapped file.) Mapping instead of reading saves copying tens
+    // of megabytes and faulting in a buffer for them.
     let bytes = unsafe { memmap2::MmapOptions::new().populate().map(&f) }.ok()?;
     let word = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?));
-    if bytes.get(..8)? != magic || word(8)? != hash || word(16)? != checksum(bytes.get(HEADER..)?) {
+    if bytes.get(..8)? != magic || word(8)? != hash || bytes.len() < HEADER {
         return None;
     }
     Some(Framed(bytes))
 }
 
-/// A file read by `read_framed`; derefs to its body.
+/// A file read by `read_framed`; its body is `as_ref`.
 struct Framed(memmap2::Mmap);
 
-impl std::ops::Deref for Framed {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
+impl Framed {
+    /// Whether the body's checksum is the one in the header.
+    fn intact(&self) -> bool {
+        let sum = u64::from_le_bytes(self.0[16..24].try_into().unwrap_or_default());
+        checksum(&self.0[HEADER..]) == sum
+    }
+}
+
+impl AsRef<[u8]> for Framed {
+    fn as_ref(&self) -> &[u8] {
         &self.0[HEADER..]
     }
 }
@@ -107,7 +115,11 @@ fn retire(dir: &Path) {
 
 /// The image cached for `hash`; None when missing, foreign or damaged.
 pub fn read_image(file: &Path, hash: u64) -> Option<Image> {
-    Image::from_bytes(&read_framed(file, MAGIC, hash)?)
+    let framed = std::sync::Arc::new(read_framed(file, MAGIC, hash)?);
+    // Checked and decoded at once; a damaged body may decode to anything
+    // (never unsafely), which is then dropped.
+    let (intact, image) = rayon::join(|| framed.intact(), || Image::from_shared(framed.clone()));
+    image.filter(|_| intact)
 }
 
 /// How many caches of each kind are kept: one per gazetteer (or program

@@ -6,7 +6,8 @@
 //! each, and places stay encoded until a caller asks for one (`Places`), so
 //! loading costs about what reading the file costs.
 
-use std::sync::OnceLock;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use daachorse::DoubleArrayAhoCorasick;
 use serde::{Deserialize, Serialize};
@@ -142,10 +143,15 @@ pub const DEMONYM: u32 = u32::MAX;
 /// few hundred thousand first words, each only costing a word folded.
 const FIRST_WORD_BITS: u64 = 1 << 23;
 
+/// A buffer the image's parts may be read from in place (the mapped file).
+pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync + std::panic::RefUnwindSafe>;
+
 /// The places, kept encoded until one is asked for: most runs look at a
-/// few thousand of the hundred thousand.
+/// few thousand of the hundred thousand. Read from a file, their bytes stay
+/// where they are in its mapping.
 pub struct Places {
-    blob: Vec<u8>,
+    buf: Shared,
+    blob: Range<usize>,
     ends: Vec<u32>,
     decoded: Vec<OnceLock<Box<Place>>>,
 }
@@ -159,18 +165,24 @@ impl Places {
             blob = postcard::to_extend(p, blob).expect("a place serialises");
             ends.push(blob.len() as u32);
         }
-        Places::new(blob, ends)
+        let range = 0..blob.len();
+        Places::new(Arc::new(blob), range, ends)
     }
 
-    fn new(blob: Vec<u8>, ends: Vec<u32>) -> Places {
+    fn new(buf: Shared, blob: Range<usize>, ends: Vec<u32>) -> Places {
         let decoded = std::iter::repeat_with(OnceLock::new)
             .take(ends.len())
             .collect();
         Places {
+            buf,
             blob,
             ends,
             decoded,
         }
+    }
+
+    fn blob(&self) -> &[u8] {
+        &(*self.buf).as_ref()[self.blob.clone()]
     }
 
     pub fn len(&self) -> usize {
@@ -183,7 +195,7 @@ impl Places {
 
     fn bytes(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.blob[start..self.ends[i] as usize]
+        &self.blob()[start..self.ends[i] as usize]
     }
 
     pub fn get(&self, i: PlaceIdx) -> &Place {
@@ -255,10 +267,14 @@ impl Image {
         bits
     }
 
-    /// The image as bytes (postcard, the automaton and places as blobs).
+    /// The image as bytes: the automaton's bytes first (so that reading
+    /// it back can start at once, beside the rest), then everything else
+    /// (postcard, the places as one blob).
     pub fn to_bytes(&self) -> Result<Vec<u8>, postcard::Error> {
+        let automaton = self.automaton.serialize();
+        let head = postcard::to_stdvec(serde_bytes::Bytes::new(&automaton))?;
         let stored = Stored {
-            places: &self.places.blob,
+            places: self.places.blob(),
             place_ends: &self.places.ends,
             cores: &self.cores,
             keys: &self.keys,
@@ -267,18 +283,29 @@ impl Image {
             spellings: &self.spellings,
             capitals: &self.capitals,
             first_words: &self.first_words,
-            automaton: &self.automaton.serialize(),
             small: &self.small,
         };
-        postcard::to_stdvec(&stored)
+        postcard::to_extend(&stored, head)
     }
 
     /// Reads `to_bytes` back; None when anything does not fit together.
     /// (What the automaton's patterns and the places' bytes hold is trusted
     /// to the file's checksum: checking them would cost what the image saves.)
     pub fn from_bytes(bytes: &[u8]) -> Option<Image> {
-        let s: Loaded = postcard::from_bytes(bytes).ok()?;
-        let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(s.automaton).ok()?;
+        Image::from_shared(Arc::new(bytes.to_vec()))
+    }
+
+    /// `from_bytes` of the bytes of `buf`, the places read where they lie
+    /// in it. The automaton is decoded beside the rest (`rayon::join`).
+    pub fn from_shared(buf: Shared) -> Option<Image> {
+        let bytes = (*buf).as_ref();
+        let (automaton, rest): (&[u8], &[u8]) = postcard::take_from_bytes(bytes).ok()?;
+        let (automaton, s) = rayon::join(
+            || DoubleArrayAhoCorasick::<u32>::deserialize(automaton).ok(),
+            || postcard::from_bytes::<Loaded>(rest).ok(),
+        );
+        let ((automaton, left), s) = (automaton?, s?);
+        let rest = left;
         let n_places = s.place_ends.len();
         let ok = rest.is_empty()
             && s.cores.len() == n_places
@@ -311,8 +338,10 @@ impl Image {
         if !ok {
             return None;
         }
+        let start = s.places.as_ptr() as usize - bytes.as_ptr() as usize;
+        let blob = start..start + s.places.len();
         Some(Image {
-            places: Places::new(s.places.to_vec(), s.place_ends),
+            places: Places::new(buf.clone(), blob, s.place_ends),
             cores: s.cores,
             keys: s.keys,
             pattern_ends: s.pattern_ends,
@@ -382,8 +411,6 @@ struct Stored<'a> {
     capitals: &'a [u64],
     #[serde(with = "raw::u64s")]
     first_words: &'a [u64],
-    #[serde(with = "serde_bytes")]
-    automaton: &'a [u8],
     small: &'a Small,
 }
 
@@ -405,8 +432,6 @@ struct Loaded<'a> {
     capitals: Vec<u64>,
     #[serde(with = "raw::u64s")]
     first_words: Vec<u64>,
-    #[serde(borrow, with = "serde_bytes")]
-    automaton: &'a [u8],
     small: Small,
 }
 
