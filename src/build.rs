@@ -66,8 +66,13 @@ pub type Memory = rustc_hash::FxHashMap<u64, Arc<incremental::FileResult>>;
 /// One input file: its key, and its cached result when there is one.
 struct Input {
     path: PathBuf,
-    bytes: Vec<u8>,
+    /// Its bytes, when they were read (files known by their identity are
+    /// read only if their result must be made again).
+    bytes: Option<Vec<u8>>,
+    identity: Option<incremental::Identity>,
     key: u64,
+    /// `key` is known (from the file's identity or its bytes).
+    known: bool,
     result: Option<Arc<incremental::FileResult>>,
 }
 
@@ -123,48 +128,78 @@ pub fn run_with(
         diagnostics.warn(&config.out, problem.to_string());
     }
     let before = cache.counts();
+    clock.lap("cache opened");
     let paths = article::article_files(&config.articles, &mut diagnostics);
-    // Read and hashed on every core (opening thousands of small files is
-    // mostly system time); messages stay in file order.
-    let read: Vec<_> = paths
+    clock.lap("articles listed");
+    // A file with the identity it had when the last build read it has the
+    // key it had then (`Cache::known_key`); the others are read and hashed,
+    // on every core (opening thousands of small files is mostly system
+    // time). Messages stay in file order.
+    let stat: Vec<_> = paths
         .into_par_iter()
         .map(|path| {
-            let bytes: std::io::Result<(Vec<u8>, u64)> = std::fs::read(&path).map(|b| {
-                let key = incremental::key(settings, &path, &b);
-                (b, key)
-            });
-            (path, bytes)
+            let meta = std::fs::metadata(&path);
+            (path, meta)
         })
         .collect();
-    let mut inputs = Vec::with_capacity(read.len());
-    for (path, bytes) in read {
-        match bytes {
-            Ok((bytes, key)) => {
+    let mut inputs = Vec::with_capacity(stat.len());
+    for (path, meta) in stat {
+        match meta {
+            Ok(meta) => {
+                let identity = incremental::Identity::of(&meta);
+                let key = identity.and_then(|id| cache.known_key(settings, &path, id));
                 inputs.push(Input {
                     path,
-                    bytes,
-                    key,
+                    bytes: None,
+                    identity,
+                    key: key.unwrap_or_default(),
+                    known: key.is_some(),
                     result: None,
                 });
             }
             Err(e) => diagnostics.skip(&path, format!("cannot read: {e}")),
         }
     }
-    clock.lap("inputs read");
-    // The gazetteer loads on the other core while the cached results are
-    // read, when none was given and some file has no cache entry.
-    let load = gazetteer.is_none() && inputs.iter().any(|i| !cache.has(i.key));
-    let mut outputs = export::Outputs::open(&config.out);
-    let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult)>> {
-        let loading =
-            load.then(|| s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print)));
+    clock.lap("inputs checked");
+    let mut outputs = export::Outputs::open(&config.out, config.clean);
+    let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult, bool)>> {
+        // The gazetteer loads on the other core while the rest is read,
+        // when none was given and some file has no cached result: at once
+        // if a file is new or changed by its identity, else once keys show
+        // one missing from the cache.
+        let missing = |inputs: &[Input]| inputs.iter().any(|i| i.known && !cache.has(i.key));
+        let changed = inputs.iter().any(|i| !i.known);
+        let load = || s.spawn(|| Gazetteer::load_as(&config.gazetteer, gazetteer_print));
+        let mut loading = (gazetteer.is_none() && (changed || missing(&inputs))).then(load);
+        let read: Vec<_> = inputs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, i)| !i.known)
+            .map(|(n, i)| (n, std::fs::read(&i.path)))
+            .collect();
+        for (n, bytes) in read {
+            let input = &mut inputs[n];
+            match bytes {
+                Ok(bytes) => {
+                    input.key = incremental::key(settings, &input.path, &bytes);
+                    input.bytes = Some(bytes);
+                    input.known = true;
+                }
+                Err(e) => diagnostics.skip(&input.path, format!("cannot read: {e}")),
+            }
+        }
+        inputs.retain(|i| i.known);
+        if loading.is_none() && gazetteer.is_none() && missing(&inputs) {
+            loading = Some(load());
+        }
+        clock.lap("inputs read");
         let mut todo = Vec::new();
         let mut on_disk = Vec::new();
         for (i, input) in inputs.iter_mut().enumerate() {
             if let Some(r) = memory.as_deref().and_then(|m| m.get(&input.key)) {
                 cache.keep(input.key);
                 input.result = Some(r.clone());
-                input.bytes = Vec::new();
+                input.bytes = None;
             } else {
                 on_disk.push(i);
             }
@@ -186,7 +221,7 @@ pub fn run_with(
                     cache.keep(input.key);
                     input.result = Some(Arc::new(r));
                     // Only files read again need their bytes.
-                    input.bytes = Vec::new();
+                    input.bytes = None;
                 }
                 Ok(None) => todo.push(i),
                 Err(message) => {
@@ -226,34 +261,59 @@ pub fn run_with(
             .map(|i| {
                 let input = &inputs[i];
                 let mut diag = Diagnostics::default();
-                let articles =
-                    article::parse_file(&input.path, &input.bytes, &boilerplate, &mut diag);
+                // A file known by its identity is read only now, and its
+                // key made from its bytes again.
+                let late;
+                let (bytes, key) = match &input.bytes {
+                    Some(bytes) => (bytes, input.key),
+                    None => match std::fs::read(&input.path) {
+                        Ok(b) => {
+                            late = b;
+                            (&late, incremental::key(settings, &input.path, &late))
+                        }
+                        Err(e) => {
+                            diag.skip(&input.path, format!("cannot read: {e}"));
+                            let r = incremental::FileResult {
+                                key: input.key,
+                                path: input.path.clone(),
+                                articles: Vec::new(),
+                                warnings: diag.warnings,
+                            };
+                            return Ok((i, r, false));
+                        }
+                    },
+                };
+                let articles = article::parse_file(&input.path, bytes, &boilerplate, &mut diag);
                 let articles = articles
                     .into_iter()
                     .map(|a| {
                         export::layers::render(g, &lexicon, &event::tag_article(g, &lexicon, a))
                     })
                     .collect::<Result<_, _>>()?;
-                Ok((
-                    i,
-                    incremental::FileResult {
-                        key: input.key,
-                        path: input.path.clone(),
-                        articles,
-                        warnings: diag.warnings,
-                    },
-                ))
+                // A huge file's entry would cost more to write and read than to redo.
+                let cache = bytes.len() as u64 <= incremental::MAX_CACHED_FILE;
+                let r = incremental::FileResult {
+                    key,
+                    path: input.path.clone(),
+                    articles,
+                    warnings: diag.warnings,
+                };
+                Ok((i, r, cache))
             })
             .collect()
     })?;
     clock.lap("cache read + tagging");
     let (read, reread) = (inputs.len(), fresh.len());
-    for (i, r) in fresh {
-        // A huge file's entry would cost more to write and read than to redo.
-        if inputs[i].bytes.len() as u64 <= incremental::MAX_CACHED_FILE {
+    for (i, r, keep) in fresh {
+        if keep {
             cache.put(&r);
         }
         inputs[i].result = Some(Arc::new(r));
+    }
+    for input in &inputs {
+        if let (Some(identity), Some(r)) = (input.identity, &input.result) {
+            cache.saw(&input.path, identity, r.key);
+        }
     }
     let results: Vec<Arc<incremental::FileResult>> =
         inputs.into_iter().filter_map(|i| i.result).collect();
@@ -280,7 +340,8 @@ pub fn run_with(
         forces,
         events,
     };
-    cache.finish(counts);
+    cache.finish(counts, settings);
+    clock.lap("cache finished");
     if let Some(m) = memory {
         *m = results.iter().map(|r| (r.key, r.clone())).collect();
     }
@@ -310,9 +371,9 @@ pub fn write_layers(
     kept: &[(u64, &Rendered)],
     diagnostics: &mut Diagnostics,
 ) -> Result<(usize, usize, usize)> {
-    let gpkg_copy = outputs.take_gpkg_copy();
     let out = outputs.dir().to_path_buf();
     let out = out.as_path();
+    let gpkg_job = outputs.gpkg_job();
     let articles: Vec<&Rendered> = kept.iter().map(|(_, a)| *a).collect();
     let clock = Clock::new();
     let (place, place_rows) = export::layers::place_part(&articles)?;
@@ -321,11 +382,7 @@ pub fn write_layers(
     // A thread per file: much of staging is waiting for the disk (each
     // file is synced), and the waits of all files then overlap.
     let (staged, package) = std::thread::scope(|s| {
-        let package = s.spawn(|| {
-            timed("eventmap.gpkg", || {
-                export::gpkg::stage(&out.join("eventmap.gpkg"), gpkg_copy, &place_rows, kept)
-            })
-        });
+        let package = s.spawn(|| timed("eventmap.gpkg", || gpkg_job.stage(&place_rows, kept)));
         let staging: Vec<_> = files
             .iter()
             .map(|(name, body)| {

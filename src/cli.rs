@@ -91,7 +91,8 @@ pub struct BuildArgs {
     /// Exit non-zero (1) when there was any warning or skipped input.
     #[arg(long)]
     pub strict: bool,
-    /// Ignore the per-article cache in OUT/.eventmap and read every article again.
+    /// Ignore the per-article cache in OUT/.eventmap and read every article
+    /// again; the GeoPackage is written anew rather than updated.
     #[arg(long)]
     pub clean: bool,
     /// Print nothing but errors.

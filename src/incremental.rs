@@ -67,6 +67,65 @@ pub struct Counts {
     pub events: usize,
 }
 
+/// What a file was when its key was computed: size, modification and
+/// change times and inode. A file whose identity is unchanged since a
+/// build read it is not read again (as git's index and make know their
+/// files); its key is taken from that build (`Cache::known_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    size: u64,
+    modified_ns: i128,
+    changed_ns: i128,
+    inode: u64,
+}
+
+impl Identity {
+    /// None where the platform does not give all of it (the file is then
+    /// always read).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Identity> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+            Some(Identity {
+                size: meta.len(),
+                modified_ns: ns(meta.mtime(), meta.mtime_nsec()),
+                changed_ns: ns(meta.ctime(), meta.ctime_nsec()),
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+}
+
+/// The file of identities: which key each article file had, as the last
+/// build saw it.
+const SEEN: &str = "seen.bin";
+
+/// A file changed this close before a build read it may change again
+/// within the same timestamp and keep its identity (git's "racy" files):
+/// it is read again next time rather than trusted. Two seconds covers the
+/// coarsest file times in use (FAT).
+const RACY_NS: i128 = 2_000_000_000;
+
+#[derive(Default, Serialize, Deserialize)]
+struct Seen {
+    settings: u64,
+    /// When that build started, in nanoseconds since the epoch.
+    started_ns: i128,
+    files: Vec<(PathBuf, Identity, u64)>,
+}
+
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// Where a record's body lies in the mapped pack, and its checksum.
 #[derive(Debug, Clone)]
 struct Record {
@@ -89,6 +148,13 @@ pub struct Cache {
     used: HashSet<u64>,
     /// Results of this build, to be written to the pack by `finish`.
     new: Vec<(u64, Vec<u8>)>,
+    /// The last build's identities: path -> (identity, key).
+    seen: HashMap<PathBuf, (Identity, u64)>,
+    seen_settings: u64,
+    seen_started: i128,
+    /// This build's start and identities, for `finish` to write.
+    started: i128,
+    saw: Vec<(PathBuf, Identity, u64)>,
 }
 
 /// The key of a file's result.
@@ -124,6 +190,11 @@ fn map(path: &Path) -> Option<memmap2::Mmap> {
 impl Cache {
     pub fn open(out: &Path) -> Cache {
         let dir = out.join(CACHE_DIR);
+        let started = now_ns();
+        let seen: Seen = std::fs::read(dir.join(SEEN))
+            .ok()
+            .and_then(|b| postcard::from_bytes(&b).ok())
+            .unwrap_or_default();
         let mut cache = Cache {
             pack: None,
             records: HashMap::default(),
@@ -131,6 +202,15 @@ impl Cache {
             problem: None,
             used: HashSet::new(),
             new: Vec::new(),
+            seen_settings: seen.settings,
+            seen_started: seen.started_ns,
+            seen: seen
+                .files
+                .into_iter()
+                .map(|(p, id, key)| (p, (id, key)))
+                .collect(),
+            started,
+            saw: Vec::new(),
             dir,
         };
         let path = cache.dir.join(PACK);
@@ -182,6 +262,25 @@ impl Cache {
         cache.whole = at;
         cache.pack = Some(Arc::new(bytes));
         cache
+    }
+
+    /// The key `path` had when the last build read it, if it has the same
+    /// identity now and had not changed shortly before that build (`RACY_NS`),
+    /// under the same `settings`.
+    pub fn known_key(&self, settings: u64, path: &Path, identity: Identity) -> Option<u64> {
+        if settings != self.seen_settings {
+            return None;
+        }
+        let &(was, key) = self.seen.get(path)?;
+        let settled = |t: i128| t < self.seen_started - RACY_NS;
+        (was == identity && settled(identity.modified_ns) && settled(identity.changed_ns))
+            .then_some(key)
+    }
+
+    /// Records that `path`, with `identity` before it was read, has `key`
+    /// (written by `finish` for the next build's `known_key`).
+    pub fn saw(&mut self, path: &Path, identity: Identity, key: u64) {
+        self.saw.push((path.to_path_buf(), identity, key));
     }
 
     /// What was wrong with the cache as found, if anything (a warning).
@@ -248,10 +347,24 @@ impl Cache {
     /// results this build did not use. Other files in the cache folder
     /// (earlier formats, leftovers of killed builds) are deleted. A cache
     /// that cannot be written only costs time next build.
-    pub fn finish(&mut self, counts: Counts) {
+    pub fn finish(&mut self, counts: Counts, settings: u64) {
         let _ = std::fs::create_dir_all(&self.dir);
         if let Ok(bytes) = serde_json::to_vec(&counts) {
             let _ = crate::export::write_atomic(&self.dir.join("counts.json"), &bytes);
+        }
+        let seen = Seen {
+            settings,
+            started_ns: self.started,
+            files: std::mem::take(&mut self.saw),
+        };
+        // Written without a sync: a torn file does not decode and every
+        // article file is then read again.
+        if let (Ok(bytes), Ok(mut tmp)) = (
+            postcard::to_stdvec(&seen),
+            crate::export::temp_beside(&self.dir.join(SEEN), ""),
+        ) && tmp.write_all(&bytes).is_ok()
+        {
+            let _ = tmp.persist(self.dir.join(SEEN));
         }
         let live: usize = self
             .records
@@ -277,7 +390,7 @@ impl Cache {
         for e in entries.flatten() {
             let name = e.file_name();
             let file = e.file_type().is_ok_and(|t| t.is_file());
-            if file && name != PACK && name != "counts.json" {
+            if file && name != PACK && name != "counts.json" && name != SEEN {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -338,8 +451,10 @@ impl Cache {
 
     /// Deletes every result (`--clean`).
     pub fn clear(&mut self) {
-        let _ = std::fs::remove_file(self.dir.join(PACK));
-        let _ = std::fs::remove_file(self.dir.join("counts.json"));
+        for name in [PACK, "counts.json", SEEN] {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+        self.seen.clear();
         self.pack = None;
         self.records.clear();
         self.whole = 0;
@@ -417,7 +532,7 @@ mod tests {
         let mut cache = Cache::open(out.path());
         assert!(!cache.has(1) && cache.read(1).unwrap().is_none());
         cache.put(&one);
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         let first = pack_len(out.path());
 
         let mut cache = Cache::open(out.path());
@@ -425,7 +540,7 @@ mod tests {
         same(&cache.read(1).unwrap().unwrap(), &one);
         cache.keep(1);
         cache.put(&two);
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         assert!(pack_len(out.path()) > first, "appended, not written anew");
 
         let cache = Cache::open(out.path());
@@ -434,17 +549,65 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_known_by_its_identity_only_when_it_had_settled() {
+        let out = tempfile::tempdir().unwrap();
+        let path = out.path().join("a.txt");
+        std::fs::write(
+            &path,
+            "Frigates\nGermany will send three frigates to Norway.\n",
+        )
+        .unwrap();
+        let id = Identity::of(&std::fs::metadata(&path).unwrap()).unwrap();
+        let mut cache = Cache::open(out.path());
+        cache.saw(&path, id, 42);
+        cache.finish(Counts::default(), 7);
+
+        // The last build started right after the file was written: too
+        // close to trust its times, so it is read again.
+        let cache = Cache::open(out.path());
+        assert_eq!(cache.known_key(7, &path, id), None);
+
+        // Started well after it: known, under the same settings only.
+        let mut cache = Cache::open(out.path());
+        cache.seen_started += 3 * RACY_NS;
+        assert_eq!(cache.known_key(7, &path, id), Some(42));
+        assert_eq!(cache.known_key(8, &path, id), None);
+        // Any part of the identity changed: read again.
+        for changed in [
+            Identity {
+                size: id.size + 1,
+                ..id
+            },
+            Identity {
+                modified_ns: id.modified_ns + 1,
+                ..id
+            },
+            Identity {
+                changed_ns: id.changed_ns + 1,
+                ..id
+            },
+            Identity {
+                inode: id.inode + 1,
+                ..id
+            },
+        ] {
+            assert_eq!(cache.known_key(7, &path, changed), None);
+        }
+        assert_eq!(cache.known_key(7, &out.path().join("b.txt"), id), None);
+    }
+
+    #[test]
     fn a_pack_mostly_unused_is_written_anew_with_what_is_used() {
         let out = tempfile::tempdir().unwrap();
         let mut cache = Cache::open(out.path());
         cache.put(&result(1, 3 * MIN_DEAD));
         cache.put(&result(2, 10));
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         let big = pack_len(out.path());
         // Only the small result is used: the big one is dropped.
         let mut cache = Cache::open(out.path());
         cache.keep(2);
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         assert!(pack_len(out.path()) < big / 10);
         let cache = Cache::open(out.path());
         assert!(!cache.has(1));
@@ -457,7 +620,7 @@ mod tests {
         let mut cache = Cache::open(out.path());
         cache.put(&result(1, 100));
         cache.put(&result(2, 100));
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         let path = out.path().join(CACHE_DIR).join(PACK);
         let bytes = std::fs::read(&path).unwrap();
 
@@ -481,7 +644,7 @@ mod tests {
         // The build redoes the lost result; the pack is written anew whole.
         cache.keep(1);
         cache.put(&result(2, 100));
-        cache.finish(Counts::default());
+        cache.finish(Counts::default(), 0);
         let cache = Cache::open(out.path());
         assert!(cache.problem().is_none());
         same(&cache.read(2).unwrap().unwrap(), &result(2, 100));

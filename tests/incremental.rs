@@ -319,3 +319,41 @@ fn replaced_layers_wait_one_build_then_go() {
     let names = std::fs::read_dir(&replaced).unwrap().count();
     assert_eq!(names, common::LAYER_FILES.len() + 7, "one of each output");
 }
+
+#[test]
+fn an_edit_that_keeps_size_and_modification_time_is_still_seen() {
+    let (dir, input) = one_article();
+    let out = dir.path().join("out");
+    let a = input.join("a.txt");
+    // Let the file's times settle, so a build trusts them (not "racy").
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build(&input, &out, &[]);
+    let unchanged = build(&input, &out, &[]);
+    assert!(
+        unchanged.contains("0 file(s) read, 1 from the cache"),
+        "{unchanged}"
+    );
+
+    // Same length, and the modification time put back, as some sync tools
+    // do: the change time still tells.
+    let modified = std::fs::metadata(&a).unwrap().modified().unwrap();
+    std::fs::write(
+        &a,
+        "Frigates\nDenmark will send three frigates to Norway.\n",
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&a)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let edited = build(&input, &out, &[]);
+    assert!(
+        edited.contains("1 file(s) read, 0 from the cache"),
+        "{edited}"
+    );
+    same_as_clean(&input, &out, dir.path());
+    let forces = std::fs::read_to_string(out.join("forces.geojson")).unwrap();
+    assert!(forces.contains("\"actor\":\"DK\""), "{forces}");
+}

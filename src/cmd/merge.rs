@@ -99,7 +99,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     );
     let kept: Vec<(u64, &Rendered)> = kept.iter().map(|(k, a)| (*k, a)).collect();
     let (places, forces, events) = build::write_layers(
-        &mut crate::export::Outputs::open(&args.out),
+        &mut crate::export::Outputs::open(&args.out, false),
         &kept,
         &mut diag,
     )?;

@@ -463,7 +463,7 @@ pub fn stage(
         path: path.to_path_buf(),
         source,
     };
-    let (tmp, copied) = match copy.or_else(|| copy_for_update(path)) {
+    let (tmp, copied) = match copy {
         Some(tmp) => (tmp, true),
         None => (super::temp_beside(path, ".gpkg").map_err(io)?, false),
     };

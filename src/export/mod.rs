@@ -53,11 +53,15 @@ pub struct Outputs {
     dir: PathBuf,
     sweeping: Option<std::thread::JoinHandle<()>>,
     gpkg_copy: Option<tempfile::NamedTempFile>,
+    /// Nothing is updated from the previous outputs (`build --clean`).
+    anew: bool,
 }
 
 impl Outputs {
-    /// Starts deleting what the previous build replaced.
-    pub fn open(dir: &Path) -> Outputs {
+    /// Starts deleting what the previous build replaced. A build that
+    /// writes everything `anew` (`--clean`) writes the GeoPackage from
+    /// scratch instead of updating the old one.
+    pub fn open(dir: &Path, anew: bool) -> Outputs {
         let replaced = dir.join(REPLACED_DIR);
         let sweeping = replaced.is_dir().then(|| {
             std::thread::spawn(move || {
@@ -68,6 +72,7 @@ impl Outputs {
             dir: dir.to_path_buf(),
             sweeping,
             gpkg_copy: None,
+            anew,
         }
     }
 
@@ -79,12 +84,18 @@ impl Outputs {
     /// is waiting for something else (the gazetteer loading): a copy of the
     /// GeoPackage to update.
     pub fn prepare(&mut self) {
-        self.gpkg_copy = gpkg::copy_for_update(&self.dir.join("eventmap.gpkg"));
+        if !self.anew {
+            self.gpkg_copy = gpkg::copy_for_update(&self.dir.join("eventmap.gpkg"));
+        }
     }
 
-    /// The copy `prepare` made, if any.
-    pub fn take_gpkg_copy(&mut self) -> Option<tempfile::NamedTempFile> {
-        self.gpkg_copy.take()
+    /// What staging the GeoPackage needs, to be done on another thread.
+    pub fn gpkg_job(&mut self) -> GpkgJob {
+        GpkgJob {
+            path: self.dir.join("eventmap.gpkg"),
+            copy: self.gpkg_copy.take(),
+            update: !self.anew,
+        }
     }
 
     /// Renames every staged file into place, each old one kept in
@@ -108,6 +119,30 @@ impl Outputs {
             file.commit()?;
         }
         Ok(())
+    }
+}
+
+/// The GeoPackage's part of a build (`Outputs::gpkg_job`).
+pub struct GpkgJob {
+    path: PathBuf,
+    copy: Option<tempfile::NamedTempFile>,
+    /// The old package may be updated rather than written anew.
+    update: bool,
+}
+
+impl GpkgJob {
+    /// Stages the package of these rows (`gpkg::stage`).
+    pub fn stage(
+        self,
+        place_rows: &[table::Row],
+        articles: &[(u64, &layers::Rendered)],
+    ) -> Result<(Staged, Option<String>), ExportError> {
+        let copy = match self.copy {
+            Some(copy) => Some(copy),
+            None if self.update => gpkg::copy_for_update(&self.path),
+            None => None,
+        };
+        gpkg::stage(&self.path, copy, place_rows, articles)
     }
 }
 
