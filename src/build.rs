@@ -331,7 +331,7 @@ pub fn run_with(
         |(_, a): &(u64, &Rendered)| (a.id.as_str(), a.path.as_path()),
         &mut diagnostics,
     );
-    clock.lap("cache written");
+    clock.lap("results gathered");
     let (places, forces, events) = write_layers(&mut outputs, &kept, &mut diagnostics)?;
     clock.lap("layers and geopackage written");
     let counts = incremental::Counts {
