@@ -217,13 +217,14 @@ pub fn run_with(
         for (i, r) in on_disk.into_iter().zip(read) {
             let input = &mut inputs[i];
             match r {
-                Ok(Some(r)) => {
+                // (A result is for one path: its key hashes the path.)
+                Ok(Some(r)) if r.path == input.path => {
                     cache.keep(input.key);
                     input.result = Some(Arc::new(r));
                     // Only files read again need their bytes.
                     input.bytes = None;
                 }
-                Ok(None) => todo.push(i),
+                Ok(_) => todo.push(i),
                 Err(message) => {
                     diagnostics.warn(&config.out, message);
                     todo.push(i);

@@ -193,7 +193,13 @@ impl Cache {
         let started = now_ns();
         let seen: Seen = std::fs::read(dir.join(SEEN))
             .ok()
-            .and_then(|b| postcard::from_bytes(&b).ok())
+            .and_then(|b| {
+                // Magic, then a checksum of the body: anything else is
+                // ignored (every file is then read).
+                let body = b.strip_prefix(MAGIC)?;
+                let (sum, body) = (word(body, 0)?, body.get(8..)?);
+                (checksum(body) == sum).then(|| postcard::from_bytes(body).ok())?
+            })
             .unwrap_or_default();
         let mut cache = Cache {
             pack: None,
@@ -359,10 +365,14 @@ impl Cache {
         };
         // Written without a sync: a torn file does not decode and every
         // article file is then read again.
-        if let (Ok(bytes), Ok(mut tmp)) = (
+        if let (Ok(body), Ok(mut tmp)) = (
             postcard::to_stdvec(&seen),
             crate::export::temp_beside(&self.dir.join(SEEN), ""),
-        ) && tmp.write_all(&bytes).is_ok()
+        ) && tmp
+            .write_all(MAGIC)
+            .and_then(|_| tmp.write_all(&checksum(&body).to_le_bytes()))
+            .and_then(|_| tmp.write_all(&body))
+            .is_ok()
         {
             let _ = tmp.persist(self.dir.join(SEEN));
         }
@@ -594,6 +604,16 @@ mod tests {
             assert_eq!(cache.known_key(7, &path, changed), None);
         }
         assert_eq!(cache.known_key(7, &out.path().join("b.txt"), id), None);
+
+        // A damaged file of identities is not trusted at all.
+        let seen = out.path().join(CACHE_DIR).join(SEEN);
+        let mut bytes = std::fs::read(&seen).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&seen, bytes).unwrap();
+        let mut cache = Cache::open(out.path());
+        cache.seen_started += 3 * RACY_NS;
+        assert_eq!(cache.known_key(7, &path, id), None);
     }
 
     #[test]
