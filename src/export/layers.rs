@@ -353,6 +353,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_part_gives_back_its_feature_lines() {
+        let part = Part {
+            lines: Part::lines_of([&b"{\"a\":1}"[..], b"{\"b\":\"x\\ny\"}"]),
+            csv: Text::default(),
+        };
+        let lines: Vec<&[u8]> = part.features().collect();
+        assert_eq!(lines, [&b"{\"a\":1}"[..], b"{\"b\":\"x\\ny\"}"]);
+        assert_eq!(part.len(), 2);
+        let none = Part::default();
+        assert_eq!(
+            (none.features().count(), none.len(), none.is_empty()),
+            (0, 0, true)
+        );
+    }
+
+    #[test]
     fn file_names_name_every_file_written() {
         let place = Part::default();
         let written: Vec<String> = files(&[], &place)
