@@ -441,7 +441,10 @@ fn fill(
 /// when there is none (or it cannot be copied: it is then written anew).
 pub fn copy_for_update(path: &Path) -> Option<tempfile::NamedTempFile> {
     let tmp = super::temp_beside(path, ".gpkg").ok()?;
-    (path.is_file() && std::fs::copy(path, tmp.path()).is_ok()).then_some(tmp)
+    let copied = path.is_file() && std::fs::copy(path, tmp.path()).is_ok();
+    // Most of the copy is left as it is: its writing to disk can start now.
+    super::start_writeback(tmp.as_file(), 0, 0);
+    copied.then_some(tmp)
 }
 
 /// Stages the GeoPackage at `path` for this build: the places rows and each

@@ -166,7 +166,8 @@ pub fn stage(
     };
     let mut tmp = temp_beside(path, "").map_err(err)?;
     {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        let file = WriteAhead::new(tmp.as_file_mut());
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
         write(&mut w).map_err(err)?;
         w.flush().map_err(err)?;
     }
@@ -175,6 +176,66 @@ pub fn stage(
         tmp,
         path: path.to_path_buf(),
     })
+}
+
+/// A file being written that asks the kernel to start writing each few
+/// megabytes to disk as soon as they are written, so that the sync at the
+/// end waits only for the last of them: the disk works while the rest is
+/// made, instead of after.
+struct WriteAhead<'a> {
+    file: &'a mut std::fs::File,
+    written: u64,
+    started: u64,
+}
+
+/// Bytes between requests to start writing back.
+const WRITE_AHEAD: u64 = 4 << 20;
+
+impl<'a> WriteAhead<'a> {
+    fn new(file: &'a mut std::fs::File) -> WriteAhead<'a> {
+        WriteAhead {
+            file,
+            written: 0,
+            started: 0,
+        }
+    }
+}
+
+impl Write for WriteAhead<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITE_AHEAD {
+            start_writeback(self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Asks the kernel to start writing `len` bytes of `file` from `offset` to
+/// disk, without waiting (a hint: failing only costs time).
+pub fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: sync_file_range only reads its integer arguments; the
+        // descriptor is open for the whole call (borrowed from `file`).
+        unsafe {
+            libc::sync_file_range(
+                file.as_raw_fd(),
+                offset as libc::off64_t,
+                len as libc::off64_t,
+                libc::SYNC_FILE_RANGE_WRITE,
+            );
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = (file, offset, len);
 }
 
 /// A file already written to `tmp`, to be renamed to `path`.
