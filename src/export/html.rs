@@ -105,11 +105,11 @@ pub struct ArticleEntry<'a> {
     pub url: &'a str,
 }
 
-/// Writes the page: `layers` are (name, feature lines) of each layer,
+/// Writes the page: `layers` are (name, parts) of each layer,
 /// `articles` the JSON array of `ArticleEntry`.
 pub fn write_page(
     w: &mut dyn Write,
-    layers: &[(&str, Vec<&[u8]>)],
+    layers: &[(&str, Vec<&super::layers::Part>)],
     articles: &[u8],
 ) -> std::io::Result<()> {
     let mut rest = TEMPLATE;
@@ -133,9 +133,9 @@ pub fn write_page(
             _ => {
                 let mut safe = ScriptSafe::new(w);
                 safe.write_all(b"{")?;
-                for (name, lines) in layers {
+                for (name, parts) in layers {
                     write!(safe, "\"{name}\":")?;
-                    super::layers::collection(&mut safe, lines.iter().copied())?;
+                    super::layers::collection(&mut safe, parts.iter().flat_map(|p| p.features()))?;
                     safe.write_all(b",")?;
                 }
                 safe.write_all(b"\"articles\":")?;

@@ -229,12 +229,13 @@ pub fn place_part(articles: &[&Rendered]) -> Result<(Part, Vec<Row>), ExportErro
 /// One output file's content, streamed to disk by `write_to`.
 pub enum Body<'a> {
     Bytes(Vec<u8>),
-    /// A GeoJSON FeatureCollection of these feature lines.
-    Collection(Vec<&'a [u8]>),
+    /// A GeoJSON FeatureCollection of these parts' features (split into
+    /// lines by the thread writing the file, not by the one listing them).
+    Collection(Vec<&'a Part>),
     /// A CSV header, then blocks of rows.
     Csv(String, Vec<&'a [u8]>),
-    /// The offline map of these layers' feature lines and article list.
-    Html(Vec<(&'static str, Vec<&'a [u8]>)>, Vec<u8>),
+    /// The offline map of these layers' parts and the article list.
+    Html(Vec<(&'static str, Vec<&'a Part>)>, Vec<u8>),
 }
 
 /// Writes a GeoJSON FeatureCollection with one feature per line, so diffs
@@ -259,7 +260,7 @@ impl Body<'_> {
     pub fn write_to(&self, w: &mut dyn Write) -> std::io::Result<()> {
         match self {
             Body::Bytes(b) => w.write_all(b),
-            Body::Collection(lines) => collection(w, lines.iter().copied()),
+            Body::Collection(parts) => collection(w, parts.iter().flat_map(|p| p.features())),
             Body::Csv(header, blocks) => {
                 w.write_all(header.as_bytes())?;
                 blocks.iter().try_for_each(|b| w.write_all(b))
@@ -295,10 +296,9 @@ pub fn files<'a>(
     );
     for (layer, parts) in layers {
         let parts: Vec<&Part> = parts;
-        let features: Vec<&[u8]> = parts.iter().flat_map(|p| p.features()).collect();
         files.push((
             format!("{}.geojson", layer.name),
-            Body::Collection(features.clone()),
+            Body::Collection(parts.clone()),
         ));
         files.push((
             format!("{}.csv", layer.name),
@@ -308,7 +308,7 @@ pub fn files<'a>(
             format!("{}.qml", layer.name),
             Body::Bytes(super::styles::qml(layer).as_bytes().to_vec()),
         ));
-        lines.push((layer.name, features));
+        lines.push((layer.name, parts));
     }
     let entries: Vec<super::html::ArticleEntry> = articles
         .iter()
