@@ -40,7 +40,7 @@ const PACK: &str = "results.pack";
 
 /// First bytes of the pack: names the format, so a pack of another version
 /// or program is never decoded as one of ours.
-const MAGIC: &[u8] = b"eventmap cache 5\n";
+const MAGIC: &[u8] = b"eventmap cache 6\n";
 
 /// The pack is written anew once unused results take more than this, and
 /// more than the results in use.
@@ -513,10 +513,7 @@ mod tests {
                 line: String::new(),
                 places: Vec::new(),
                 parts: [
-                    Part {
-                        lines: Part::lines_of(lines),
-                        csv: "a,b\n".to_string().into(),
-                    },
+                    Part::of_lines(lines, "a,b\n".to_string().into()),
                     Part::default(),
                     Part::default(),
                 ],

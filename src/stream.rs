@@ -19,6 +19,7 @@ use crate::article::{self, Boilerplate};
 use crate::diagnostics::Diagnostics;
 use crate::event::{self, Lexicon};
 use crate::export::layers::{self, ARTICLE_LAYERS, Part, PlaceUse, Rendered};
+use crate::export::text::Text;
 use crate::export::{csv, table};
 use crate::gazetteer::Gazetteer;
 
@@ -178,7 +179,7 @@ pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
             .zip(ARTICLE_LAYERS)
             .zip([e.forces, e.events, e.movements])
     {
-        part.lines = Part::lines_of(features.iter().map(|f| f.get().as_bytes()));
+        *part = Part::of_lines(features.iter().map(|f| f.get().as_bytes()), Text::default());
         let rows: Vec<table::Row> = layers::rows(layer, part).map_err(|e| e.to_string())?;
         part.csv = csv::rows(layer, &rows).map_err(|e| e.to_string())?.into();
     }

@@ -27,20 +27,29 @@ pub struct Part {
     /// in one text: a cached article is a few allocations, or none when
     /// read from the mapped cache (`Part::features` gives the lines).
     pub lines: Text,
+    /// How many lines `lines` has.
+    count: u32,
     /// The features' CSV rows, each ending in a newline.
     pub csv: Text,
 }
 
 impl Part {
-    /// The lines text of these features (compact GeoJSON, no newline inside).
-    pub fn lines_of<'a>(features: impl IntoIterator<Item = &'a [u8]>) -> Text {
+    /// A part of these feature lines (compact GeoJSON, no newline inside)
+    /// and CSV rows.
+    pub fn of_lines<'a>(features: impl IntoIterator<Item = &'a [u8]>, csv: Text) -> Part {
         let mut lines = Vec::new();
+        let mut count = 0;
         for f in features {
             debug_assert!(!f.contains(&b'\n'), "a feature line holds a newline");
             lines.extend_from_slice(f);
             lines.push(b'\n');
+            count += 1;
         }
-        Text::from(lines)
+        Part {
+            lines: Text::from(lines),
+            count,
+            csv,
+        }
     }
 
     /// Each feature as one line of compact GeoJSON.
@@ -56,7 +65,7 @@ impl Part {
 
     /// How many features the part has.
     pub fn len(&self) -> usize {
-        memchr::memchr_iter(b'\n', &self.lines).count()
+        self.count as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -116,6 +125,7 @@ fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, E
     }
     Ok(Part {
         lines: Text::from(lines),
+        count: features.len() as u32,
         csv: Text::from(csv::rows(layer, &rows)?),
     })
 }
@@ -354,10 +364,7 @@ mod tests {
 
     #[test]
     fn a_part_gives_back_its_feature_lines() {
-        let part = Part {
-            lines: Part::lines_of([&b"{\"a\":1}"[..], b"{\"b\":\"x\\ny\"}"]),
-            csv: Text::default(),
-        };
+        let part = Part::of_lines([&b"{\"a\":1}"[..], b"{\"b\":\"x\\ny\"}"], Text::default());
         let lines: Vec<&[u8]> = part.features().collect();
         assert_eq!(lines, [&b"{\"a\":1}"[..], b"{\"b\":\"x\\ny\"}"]);
         assert_eq!(part.len(), 2);
