@@ -218,7 +218,7 @@ pub fn run_with(
             let input = &mut inputs[i];
             match r {
                 // (A result is for one path: its key hashes the path.)
-                Ok(Some(r)) if r.path == input.path => {
+                Ok(Some(r)) if r.path.as_os_str() == input.path.as_os_str() => {
                     cache.keep(input.key);
                     input.result = Some(Arc::new(r));
                     // Only files read again need their bytes.

@@ -148,8 +148,9 @@ pub struct Cache {
     used: HashSet<u64>,
     /// Results of this build, to be written to the pack by `finish`.
     new: Vec<(u64, Vec<u8>)>,
-    /// The last build's identities: path -> (identity, key).
-    seen: HashMap<PathBuf, (Identity, u64)>,
+    /// The last build's identities: path (as bytes: hashing a `Path` walks
+    /// its components) -> (identity, key).
+    seen: HashMap<std::ffi::OsString, (Identity, u64)>,
     seen_settings: u64,
     seen_started: i128,
     /// This build's start and identities, for `finish` to write.
@@ -213,7 +214,7 @@ impl Cache {
             seen: seen
                 .files
                 .into_iter()
-                .map(|(p, id, key)| (p, (id, key)))
+                .map(|(p, id, key)| (p.into_os_string(), (id, key)))
                 .collect(),
             started,
             saw: Vec::new(),
@@ -277,7 +278,7 @@ impl Cache {
         if settings != self.seen_settings {
             return None;
         }
-        let &(was, key) = self.seen.get(path)?;
+        let &(was, key) = self.seen.get(path.as_os_str())?;
         let settled = |t: i128| t < self.seen_started - RACY_NS;
         (was == identity && settled(identity.modified_ns) && settled(identity.changed_ns))
             .then_some(key)
