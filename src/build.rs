@@ -63,6 +63,10 @@ pub fn run(config: &BuildConfig) -> Result<BuildReport> {
 /// (`watch`), in front of the cache on disk.
 pub type Memory = rustc_hash::FxHashMap<u64, Arc<incremental::FileResult>>;
 
+/// A file's result made this build: its input's index, the result, and
+/// the result encoded for the cache (None when it is not cached).
+type Fresh = (usize, incremental::FileResult, Option<Vec<u8>>);
+
 /// One input file: its key, and its cached result when there is one.
 struct Input {
     path: PathBuf,
@@ -120,10 +124,11 @@ pub fn run_with(
         h.finish()
     };
     clock.lap("settings");
-    let mut cache = incremental::Cache::open(&config.out);
-    if config.clean {
-        cache.clear();
-    }
+    let mut cache = if config.clean {
+        incremental::Cache::cleared(&config.out)
+    } else {
+        incremental::Cache::open(&config.out)
+    };
     if let Some(problem) = cache.problem() {
         diagnostics.warn(&config.out, problem.to_string());
     }
@@ -162,7 +167,7 @@ pub fn run_with(
     }
     clock.lap("inputs checked");
     let mut outputs = export::Outputs::open(&config.out, config.clean);
-    let fresh = std::thread::scope(|s| -> Result<Vec<(usize, incremental::FileResult, bool)>> {
+    let fresh = std::thread::scope(|s| -> Result<Vec<Fresh>> {
         // The gazetteer loads on the other core while the rest is read,
         // when none was given and some file has no cached result: at once
         // if a file is new or changed by its identity, else once keys show
@@ -280,7 +285,7 @@ pub fn run_with(
                                 articles: Vec::new(),
                                 warnings: diag.warnings,
                             };
-                            return Ok((i, r, false));
+                            return Ok((i, r, None));
                         }
                     },
                 };
@@ -291,23 +296,25 @@ pub fn run_with(
                         export::layers::render(g, &lexicon, &event::tag_article(g, &lexicon, a))
                     })
                     .collect::<Result<_, _>>()?;
-                // A huge file's entry would cost more to write and read than to redo.
-                let cache = bytes.len() as u64 <= incremental::MAX_CACHED_FILE;
                 let r = incremental::FileResult {
                     key,
                     path: input.path.clone(),
                     articles,
                     warnings: diag.warnings,
                 };
-                Ok((i, r, cache))
+                // Encoded here, on every core. A huge file's entry would
+                // cost more to write and read than to redo.
+                let cached = bytes.len() as u64 <= incremental::MAX_CACHED_FILE;
+                let body = cached.then(|| incremental::encode(&r)).flatten();
+                Ok((i, r, body))
             })
             .collect()
     })?;
     clock.lap("cache read + tagging");
     let (read, reread) = (inputs.len(), fresh.len());
-    for (i, r, keep) in fresh {
-        if keep {
-            cache.put(&r);
+    for (i, r, body) in fresh {
+        if body.is_some() {
+            cache.put_encoded(r.key, body);
         }
         inputs[i].result = Some(Arc::new(r));
     }

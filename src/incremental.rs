@@ -167,6 +167,11 @@ pub fn key(settings: u64, path: &Path, bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// A result as the pack stores it; None if it cannot be encoded.
+pub fn encode(r: &FileResult) -> Option<Vec<u8>> {
+    postcard::to_stdvec(r).ok()
+}
+
 fn checksum(body: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(body)
 }
@@ -189,10 +194,29 @@ fn map(path: &Path) -> Option<memmap2::Mmap> {
 }
 
 impl Cache {
+    /// A cache with nothing in it yet.
+    fn empty(out: &Path) -> Cache {
+        Cache {
+            pack: None,
+            records: HashMap::default(),
+            whole: 0,
+            problem: None,
+            used: HashSet::new(),
+            new: Vec::new(),
+            seen: HashMap::default(),
+            seen_settings: 0,
+            seen_started: 0,
+            started: now_ns(),
+            saw: Vec::new(),
+            dir: out.join(CACHE_DIR),
+        }
+    }
+
+    /// The cache of the output folder `out`, its results and identities
+    /// read (the pack mapped).
     pub fn open(out: &Path) -> Cache {
-        let dir = out.join(CACHE_DIR);
-        let started = now_ns();
-        let seen: Seen = std::fs::read(dir.join(SEEN))
+        let mut cache = Cache::empty(out);
+        let seen: Seen = std::fs::read(cache.dir.join(SEEN))
             .ok()
             .and_then(|b| {
                 // Magic, then a checksum of the body: anything else is
@@ -202,24 +226,13 @@ impl Cache {
                 (checksum(body) == sum).then(|| postcard::from_bytes(body).ok())?
             })
             .unwrap_or_default();
-        let mut cache = Cache {
-            pack: None,
-            records: HashMap::default(),
-            whole: 0,
-            problem: None,
-            used: HashSet::new(),
-            new: Vec::new(),
-            seen_settings: seen.settings,
-            seen_started: seen.started_ns,
-            seen: seen
-                .files
-                .into_iter()
-                .map(|(p, id, key)| (p.into_os_string(), (id, key)))
-                .collect(),
-            started,
-            saw: Vec::new(),
-            dir,
-        };
+        cache.seen_settings = seen.settings;
+        cache.seen_started = seen.started_ns;
+        cache.seen = seen
+            .files
+            .into_iter()
+            .map(|(p, id, key)| (p.into_os_string(), (id, key)))
+            .collect();
         let path = cache.dir.join(PACK);
         let Some(bytes) = map(&path) else {
             return cache;
@@ -338,9 +351,14 @@ impl Cache {
     /// Stores a result (written by `finish`); a result that cannot be
     /// stored only costs time next build.
     pub fn put(&mut self, r: &FileResult) {
-        self.used.insert(r.key);
-        if let Ok(body) = postcard::to_stdvec(r) {
-            self.new.push((r.key, body));
+        self.put_encoded(r.key, encode(r));
+    }
+
+    /// `put` of a result already `encode`d (on whichever thread made it).
+    pub fn put_encoded(&mut self, key: u64, body: Option<Vec<u8>>) {
+        self.used.insert(key);
+        if let Some(body) = body {
+            self.new.push((key, body));
         }
     }
 
@@ -460,16 +478,14 @@ impl Cache {
         Ok(())
     }
 
-    /// Deletes every result (`--clean`).
-    pub fn clear(&mut self) {
+    /// The cache of `out` with every result deleted (`--clean`), nothing
+    /// of it read.
+    pub fn cleared(out: &Path) -> Cache {
+        let cache = Cache::empty(out);
         for name in [PACK, "counts.json", SEEN] {
-            let _ = std::fs::remove_file(self.dir.join(name));
+            let _ = std::fs::remove_file(cache.dir.join(name));
         }
-        self.seen.clear();
-        self.pack = None;
-        self.records.clear();
-        self.whole = 0;
-        self.problem = None;
+        cache
     }
 }
 

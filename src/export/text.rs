@@ -7,12 +7,12 @@
 
 use std::cell::RefCell;
 use std::ops::{Deref, Range};
-use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A buffer `Text`s may point into (the mapped build cache).
-pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync>;
+/// A buffer `Text`s may point into (the mapped build cache): the same kind
+/// of shared buffer the gazetteer image is read from.
+pub use crate::gazetteer::image::Shared;
 
 #[derive(Clone)]
 pub struct Text(Repr);
@@ -140,6 +140,7 @@ impl<'de> Deserialize<'de> for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[derive(Serialize, Deserialize, PartialEq, Debug)]
     struct Two {

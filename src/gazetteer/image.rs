@@ -143,7 +143,8 @@ pub const DEMONYM: u32 = u32::MAX;
 /// few hundred thousand first words, each only costing a word folded.
 const FIRST_WORD_BITS: u64 = 1 << 23;
 
-/// A buffer the image's parts may be read from in place (the mapped file).
+/// A buffer read from in place (a mapped file): the image's places, and
+/// the build cache's texts (`export::text`).
 pub type Shared = Arc<dyn AsRef<[u8]> + Send + Sync + std::panic::RefUnwindSafe>;
 
 /// The places, kept encoded until one is asked for: most runs look at a
