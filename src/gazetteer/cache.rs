@@ -32,7 +32,7 @@ pub fn image_path(dir: &Path, hash: u64) -> PathBuf {
     dir.join(format!("gazetteer-{hash:016x}.bin"))
 }
 
-const MAGIC: &[u8; 8] = b"EVMAPIM2";
+const MAGIC: &[u8; 8] = b"EVMAPIM3";
 /// Magic, source hash, checksum of the rest.
 const HEADER: usize = 24;
 

@@ -35,7 +35,7 @@ impl Folded {
     /// Folds only what can start or continue a place name: words that begin
     /// with a capital or a digit, and the connectors between them; every
     /// other word becomes a hard separator. Names must be capitalised in the
-    /// text (`case_fits`), so nothing is lost, and the automaton reads a
+    /// text (`case_fits`), so nothing is lost, and the name table sees a
     /// fraction of the text.
     pub fn capitalised(original: &str, starts_name: impl Fn(&[u8]) -> bool) -> Folded {
         let bytes = original.as_bytes();
@@ -120,7 +120,7 @@ impl Folded {
             let word = &original[at..end];
             let capital = c.is_uppercase() || c.is_numeric();
             let continues = prev_folded && gap <= 2;
-            // Only words that start some name are worth the automaton's time;
+            // Only words that start some name are worth looking up;
             // non-ASCII words are always kept (their folding is not a copy).
             let starts = |w: &str, lower: &mut [u8; 48]| {
                 !ascii || w.len() > lower.len() || {

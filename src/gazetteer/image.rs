@@ -1,5 +1,5 @@
 //! The gazetteer image: everything `Gazetteer::load` derives from the
-//! gazetteer files (places, the name index and its automaton, the word
+//! gazetteer files (places, the name index and its hash table, the word
 //! lists), laid out so that reading it back is a few copies, not a parse.
 //!
 //! Strings live in shared buffers (`Strings`) instead of one allocation
@@ -9,9 +9,9 @@
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use daachorse::DoubleArrayAhoCorasick;
 use serde::{Deserialize, Serialize};
 
+use super::names::NameTable;
 use super::{Ambiguity, Place, PlaceCore, PlaceIdx};
 
 /// Many strings in one buffer, by index. `Strings::sorted` ones are
@@ -53,6 +53,11 @@ impl Strings {
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
+    }
+
+    /// String `i`, or None past the end.
+    pub fn try_get(&self, i: usize) -> Option<&str> {
+        (i < self.len()).then(|| self.get(i))
     }
 
     /// Position of `key` in sorted strings.
@@ -228,7 +233,8 @@ pub struct Image {
     /// Bitmap over the hashes of every key's first word: words whose bit is
     /// clear never start a match.
     pub first_words: Vec<u64>,
-    pub automaton: DoubleArrayAhoCorasick<u32>,
+    /// Every key and start of one (`names.rs`).
+    pub names: NameTable,
     pub small: Small,
 }
 
@@ -268,12 +274,9 @@ impl Image {
         bits
     }
 
-    /// The image as bytes: the automaton's bytes first (so that reading
-    /// it back can start at once, beside the rest), then everything else
-    /// (postcard, the places as one blob).
+    /// The image as bytes (postcard; the places and the name table as
+    /// blobs).
     pub fn to_bytes(&self) -> Result<Vec<u8>, postcard::Error> {
-        let automaton = self.automaton.serialize();
-        let head = postcard::to_stdvec(serde_bytes::Bytes::new(&automaton))?;
         let stored = Stored {
             places: self.places.blob(),
             place_ends: &self.places.ends,
@@ -284,32 +287,27 @@ impl Image {
             spellings: &self.spellings,
             capitals: &self.capitals,
             first_words: &self.first_words,
+            names: self.names.bytes(),
             small: &self.small,
         };
-        postcard::to_extend(&stored, head)
+        postcard::to_stdvec(&stored)
     }
 
     /// Reads `to_bytes` back; None when anything does not fit together.
-    /// (What the automaton's patterns and the places' bytes hold is trusted
-    /// to the file's checksum: checking them would cost what the image saves.)
+    /// (What the name table's slots and the places' bytes hold is trusted
+    /// to the file's checksum: checking them would cost what the image saves;
+    /// a damaged slot makes a wrong answer, never a panic.)
     pub fn from_bytes(bytes: &[u8]) -> Option<Image> {
         Image::from_shared(Arc::new(bytes.to_vec()))
     }
 
-    /// `from_bytes` of the bytes of `buf`, the places read where they lie
-    /// in it. The automaton is decoded beside the rest (`rayon::join`).
+    /// `from_bytes` of the bytes of `buf`, the places and the name table
+    /// read where they lie in it.
     pub fn from_shared(buf: Shared) -> Option<Image> {
         let bytes = (*buf).as_ref();
-        let (automaton, rest): (&[u8], &[u8]) = postcard::take_from_bytes(bytes).ok()?;
-        let (automaton, s) = rayon::join(
-            || DoubleArrayAhoCorasick::<u32>::deserialize(automaton).ok(),
-            || postcard::from_bytes::<Loaded>(rest).ok(),
-        );
-        let ((automaton, left), s) = (automaton?, s?);
-        let rest = left;
+        let s: Loaded = postcard::from_bytes(bytes).ok()?;
         let n_places = s.place_ends.len();
-        let ok = rest.is_empty()
-            && s.cores.len() == n_places
+        let ok = s.cores.len() == n_places
             && s.keys.is_well_formed()
             && s.spellings.is_well_formed()
             && s.small.ambiguous.is_well_formed()
@@ -339,9 +337,13 @@ impl Image {
         if !ok {
             return None;
         }
-        let start = s.places.as_ptr() as usize - bytes.as_ptr() as usize;
-        let blob = start..start + s.places.len();
+        let within = |part: &[u8]| {
+            let start = part.as_ptr() as usize - bytes.as_ptr() as usize;
+            start..start + part.len()
+        };
+        let (blob, names) = (within(s.places), within(s.names));
         Some(Image {
+            names: NameTable::from_shared(buf.clone(), names)?,
             places: Places::new(buf.clone(), blob, s.place_ends),
             cores: s.cores,
             keys: s.keys,
@@ -350,7 +352,6 @@ impl Image {
             spellings: s.spellings,
             capitals: s.capitals,
             first_words: s.first_words,
-            automaton,
             small: s.small,
         })
     }
@@ -412,6 +413,8 @@ struct Stored<'a> {
     capitals: &'a [u64],
     #[serde(with = "raw::u64s")]
     first_words: &'a [u64],
+    #[serde(with = "serde_bytes")]
+    names: &'a [u8],
     small: &'a Small,
 }
 
@@ -433,6 +436,8 @@ struct Loaded<'a> {
     capitals: Vec<u64>,
     #[serde(with = "raw::u64s")]
     first_words: Vec<u64>,
+    #[serde(borrow, with = "serde_bytes")]
+    names: &'a [u8],
     small: Small,
 }
 
@@ -569,12 +574,12 @@ mod tests {
             cores: vec![super::super::cores(std::slice::from_ref(&vilnius))[0]],
             places: Places::encode(&[vilnius]),
             first_words: Image::first_word_filter(["vilnius"].into_iter()),
-            keys,
             pattern_ends: vec![1],
             entries: vec![Entry { spelling: 0, place }],
             capitals: capital_bits(&spellings),
+            names: NameTable::build(&keys),
+            keys,
             spellings,
-            automaton: DoubleArrayAhoCorasick::with_values([(" vilnius", 0u32)]).unwrap(),
             small: Small::default(),
         }
     }
@@ -589,6 +594,9 @@ mod tests {
         assert_eq!(image.places.len(), 1);
         assert_eq!(image.places.get(0).names, ["Vilnius", "Wilno"]);
         assert!(may_start(&image.first_words, b"vilnius"));
+        assert_eq!(image.names.bytes(), original.names.bytes());
+        let hit = image.names.get(&image.keys, b"vilnius");
+        assert_eq!(hit.and_then(|h| h.key), Some(0));
         assert_eq!(
             image.entries,
             [Entry {

@@ -1,4 +1,4 @@
-//! The gazetteer: loading names, indexing them in one automaton, finding
+//! The gazetteer: loading names, indexing them in one hash table, finding
 //! mentions in text and resolving each to one place.
 //!
 //! It owns everything about places; it knows nothing of articles' structure,
@@ -8,6 +8,7 @@ pub mod cache;
 pub mod fold;
 pub mod image;
 pub mod load;
+pub mod names;
 pub mod place;
 pub mod resolve;
 
@@ -16,15 +17,15 @@ use rustc_hash::FxHashSet as HashSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 
-use daachorse::DoubleArrayAhoCorasick;
 use rayon::prelude::*;
 
 pub use load::GazetteerError;
 pub use place::{Place, PlaceCore, PlaceKind, distance_km};
 pub use resolve::Resolved;
 
-use fold::{Folded, is_word_byte};
+use fold::Folded;
 use image::{DEMONYM, Entry, Image, Places, Strings, WordSet};
+use names::NameTable;
 
 /// Index of a place in the gazetteer.
 pub type PlaceIdx = u32;
@@ -58,7 +59,7 @@ const NOT_ENTRY_CSV: &[&str] = &[
 pub struct Mention {
     pub start: usize,
     pub end: usize,
-    /// The automaton pattern that matched; `Gazetteer::key` gives its
+    /// The name (key) that matched; `Gazetteer::key` gives its
     /// folded text (`suwalki gap`).
     pub pattern: u32,
     /// Where its candidates are in `Found::pool` (`Found::candidates`).
@@ -120,7 +121,8 @@ pub struct Gazetteer {
     /// Filter over the first words of every name: other words never start
     /// a match (`image::may_start`).
     first_words: Vec<u64>,
-    automaton: DoubleArrayAhoCorasick<u32>,
+    /// Every key and start of one, for `find`.
+    names: NameTable,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     borders: HashMap<String, Vec<String>>,
@@ -306,7 +308,7 @@ impl Gazetteer {
             spellings,
             capitals,
             first_words,
-            automaton,
+            names,
             small,
         } = image;
         let borders: HashMap<String, Vec<String>> = small.borders.into_iter().collect();
@@ -319,7 +321,7 @@ impl Gazetteer {
             spellings,
             capitals,
             first_words,
-            automaton,
+            names,
             countries: small.countries.into_iter().collect(),
             admin1: small.admin1.into_iter().collect(),
             neighbours: borders
@@ -489,7 +491,7 @@ impl Gazetteer {
             entries: index.entries,
             capitals: image::capital_bits(&index.spellings),
             spellings: index.spellings,
-            automaton: index.automaton,
+            names: index.names,
             small: image::Small {
                 countries,
                 admin1,
@@ -553,7 +555,7 @@ impl Gazetteer {
         self.first_names.contains(key)
     }
 
-    /// The folded text of an automaton pattern.
+    /// The folded text of a key (pattern).
     pub fn key(&self, pattern: u32) -> &str {
         self.keys.get(pattern as usize)
     }
@@ -576,7 +578,7 @@ impl Gazetteer {
         self.demonyms.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The entries of automaton pattern `p`.
+    /// The entries of key (pattern) `p`.
     fn pattern(&self, p: usize) -> &[Entry] {
         &self.entries[Image::pattern_range(&self.pattern_ends, p)]
     }
@@ -612,11 +614,7 @@ impl Gazetteer {
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         let mut pool: Vec<PlaceIdx> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(folded.text.as_bytes()) {
-            let (s, e) = (m.start() + 1, m.end());
-            if e < bytes.len() && is_word_byte(bytes[e]) {
-                continue;
-            }
+        for (s, e, pid) in self.names.matches(&self.keys, bytes) {
             let start = folded.origin(s);
             let end = if e < bytes.len() {
                 folded.origin(e)
@@ -625,7 +623,7 @@ impl Gazetteer {
             };
             let end = start + text[start..end].trim_end().len();
             let surface = &text[start..end];
-            let pid = m.value() as usize;
+            let pid = pid as usize;
             let entries = self.pattern(pid);
             let from = pool.len() as u32;
             let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
@@ -761,11 +759,11 @@ struct NameIndex {
     pattern_ends: Vec<u32>,
     entries: Vec<Entry>,
     spellings: Strings,
-    automaton: DoubleArrayAhoCorasick<u32>,
+    names: NameTable,
 }
 
-/// Builds the automaton over every folded name, each as " key" so that
-/// matches can only start at a word start.
+/// Indexes every folded name: the keys sorted, each with its entries, and
+/// the hash table `find` looks them up in.
 fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> Result<NameIndex, GazetteerError> {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
@@ -816,25 +814,12 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> Result<NameIndex,
         entries[start..].sort_unstable();
         pattern_ends.push(entries.len() as u32);
     }
-    let needles = pairs
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (format!(" {k}"), i as u32));
-    let automaton =
-        DoubleArrayAhoCorasick::with_values(needles).map_err(|e| GazetteerError::Shape {
-            file: PathBuf::from("<gazetteer>"),
-            line: 0,
-            problem: format!(
-                "the automaton over {} names cannot be built: {e}",
-                pairs.len()
-            ),
-        })?;
     Ok(NameIndex {
+        names: NameTable::build(&keys),
         keys,
         pattern_ends,
         entries,
         spellings,
-        automaton,
     })
 }
 

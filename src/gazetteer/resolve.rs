@@ -270,7 +270,7 @@ fn reasons(rules: u8) -> impl Iterator<Item = &'static str> {
 }
 
 /// The article's anchor places, summarised once per round; every fact
-/// carries the name (automaton pattern) it came from, so that a mention is
+/// carries the name (key) it came from, so that a mention is
 /// never supported by its own name.
 #[derive(Debug, Default)]
 struct Neighbourhood {

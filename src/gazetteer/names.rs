@@ -1,0 +1,252 @@
+//! The name table: every folded name, and every start of one that ends
+//! before a separator, in one open-addressing hash table.
+//!
+//! `Gazetteer::find` looks up a span of folded text from each word start,
+//! growing it to the next separator for as long as the table says some
+//! longer name starts with it ("suwalki" -> "suwalki gap"). That is a probe
+//! or two per word, where an automaton walked the text a state (and on a
+//! big automaton a cache miss) per byte. The table is a flat array of
+//! little-endian words, so a gazetteer image read from disk uses it where
+//! it lies in the mapping, with nothing to decode.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::fold::is_word_byte;
+use super::image::{Shared, Strings};
+
+/// A slot: 0 is empty; otherwise the key index (bits 0-31), the span's
+/// length (32-47), `KEY` and `LONGER` flags and a tag of the span's hash
+/// (50-63) that rejects most other spans without reading a key.
+const LEN_SHIFT: u32 = 32;
+const KEY: u64 = 1 << 48;
+const LONGER: u64 = 1 << 49;
+const TAG_SHIFT: u32 = 50;
+
+/// Slots per entry at least: linear probing stays short below 70 % full.
+const LOAD: f64 = 0.7;
+
+/// What the table knows of a span of folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// The key (pattern) the span is, if it is one.
+    pub key: Option<u32>,
+    /// Whether some key is the span followed by a separator and more.
+    pub longer: bool,
+}
+
+pub struct NameTable {
+    buf: Shared,
+    /// The slots' bytes in `buf`: a power of two of 8-byte words, or none.
+    slots: Range<usize>,
+}
+
+impl NameTable {
+    /// The table over `keys` (folded names; a key's number is its index).
+    pub fn build(keys: &Strings) -> NameTable {
+        // Span -> (a key it is or starts, is a key, has longer keys).
+        let mut spans: rustc_hash::FxHashMap<&str, (u32, bool, bool)> =
+            rustc_hash::FxHashMap::default();
+        for i in 0..keys.len() {
+            let key = keys.get(i);
+            if key.len() > u16::MAX as usize {
+                continue; // Not a name; no text span is looked up that long.
+            }
+            for cut in cuts(key.as_bytes()) {
+                let prefix = spans.entry(&key[..cut]).or_insert((i as u32, false, false));
+                prefix.2 = true;
+            }
+            let whole = spans.entry(key).or_insert((i as u32, true, false));
+            *whole = (i as u32, true, whole.2);
+        }
+        let size = ((spans.len() as f64 / LOAD) as usize + 1).next_power_of_two();
+        let mut slots = vec![0u64; if spans.is_empty() { 0 } else { size }];
+        let mask = slots.len().wrapping_sub(1);
+        // In key order, so the same keys always give the same table.
+        let mut sorted: Vec<_> = spans.into_iter().collect();
+        sorted.sort_unstable();
+        for (span, (key, is_key, longer)) in sorted {
+            let h = hash(span.as_bytes());
+            let mut at = h as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = u64::from(key)
+                | (span.len() as u64) << LEN_SHIFT
+                | if is_key { KEY } else { 0 }
+                | if longer { LONGER } else { 0 }
+                | (h >> TAG_SHIFT) << TAG_SHIFT;
+        }
+        let bytes: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let range = 0..bytes.len();
+        NameTable {
+            buf: Arc::new(bytes),
+            slots: range,
+        }
+    }
+
+    /// The table whose slots are `slots` of `buf`; None unless they are a
+    /// power of two of 8-byte words (or none).
+    pub fn from_shared(buf: Shared, slots: Range<usize>) -> Option<NameTable> {
+        let n = slots.len() / 8;
+        let fits = (*buf).as_ref().get(slots.clone()).is_some()
+            && slots.len() % 8 == 0
+            && (n == 0 || n.is_power_of_two());
+        fits.then_some(NameTable { buf, slots })
+    }
+
+    /// The slots as stored.
+    pub fn bytes(&self) -> &[u8] {
+        &(*self.buf).as_ref()[self.slots.clone()]
+    }
+
+    /// What the table holds for `span`, with `keys` those it was built over;
+    /// None when no key is or starts with it. A damaged table gives wrong
+    /// answers, never a panic.
+    pub fn get(&self, keys: &Strings, span: &[u8]) -> Option<Hit> {
+        let slots = self.bytes();
+        let n = slots.len() / 8;
+        if n == 0 {
+            return None;
+        }
+        let h = hash(span);
+        let tag = (h >> TAG_SHIFT) << TAG_SHIFT;
+        let mut at = h as usize & (n - 1);
+        for _ in 0..n {
+            let s = u64::from_le_bytes(slots[at * 8..at * 8 + 8].try_into().ok()?);
+            if s == 0 {
+                return None;
+            }
+            let len = ((s >> LEN_SHIFT) & 0xFFFF) as usize;
+            if s & (u64::MAX << TAG_SHIFT) == tag && len == span.len() {
+                let key = s as u32;
+                let matches = keys
+                    .try_get(key as usize)
+                    .and_then(|k| k.as_bytes().get(..len))
+                    .is_some_and(|k| k == span);
+                if matches {
+                    return Some(Hit {
+                        key: (s & KEY != 0).then_some(key),
+                        longer: s & LONGER != 0,
+                    });
+                }
+            }
+            at = (at + 1) & (n - 1);
+        }
+        None
+    }
+
+    /// Every key that occurs in `folded` (text folded as the keys were, each
+    /// word after a space) on word boundaries, as (start, end, key): from
+    /// each word start, spans grown a separator at a time while some
+    /// longer key starts with them.
+    pub fn matches<'a>(
+        &'a self,
+        keys: &'a Strings,
+        folded: &'a [u8],
+    ) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
+        memchr::memchr_iter(b' ', folded).flat_map(move |space| {
+            let start = space + 1;
+            let mut end = start;
+            let mut more = start < folded.len();
+            std::iter::from_fn(move || {
+                while more {
+                    end += 1;
+                    while end < folded.len() && is_word_byte(folded[end]) {
+                        end += 1;
+                    }
+                    let hit = self.get(keys, &folded[start..end]);
+                    more = end < folded.len() && hit.is_some_and(|h| h.longer);
+                    if let Some(key) = hit.and_then(|h| h.key) {
+                        return Some((start, end, key));
+                    }
+                }
+                None
+            })
+        })
+    }
+}
+
+/// Where `key` may be cut short at a separator: each position holding a
+/// separator, after the first byte.
+fn cuts(key: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (1..key.len()).filter(|&i| !is_word_byte(key[i]))
+}
+
+fn hash(span: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Strings {
+        Strings::sorted(names)
+    }
+
+    /// The keys found in `text`, each checked to be the text at its span.
+    fn found(keys: &Strings, text: &str) -> Vec<String> {
+        let table = NameTable::build(keys);
+        table
+            .matches(keys, text.as_bytes())
+            .map(|(s, e, k)| {
+                assert_eq!(&text[s..e], keys.get(k as usize));
+                text[s..e].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_are_found_whole_words_only_and_overlapping() {
+        let k = keys(&["suwalki", "suwalki gap", "gap", "vilnius", "st| petersburg"]);
+        assert_eq!(
+            found(&k, " the suwalki gap| near vilnius"),
+            ["suwalki", "suwalki gap", "gap", "vilnius"]
+        );
+        // "vilniusz" is not "vilnius", nor "xsuwalki" "suwalki".
+        assert!(found(&k, " vilniusz xsuwalki").is_empty());
+        assert_eq!(found(&k, " st| petersburg"), ["st| petersburg"]);
+        // A prefix that is not itself a name finds nothing.
+        assert!(found(&k, " st| moscow").is_empty());
+    }
+
+    #[test]
+    fn a_span_is_grown_only_while_a_longer_name_starts_with_it() {
+        let k = keys(&["bay of biscay", "bay"]);
+        let table = NameTable::build(&k);
+        assert_eq!(
+            table.get(&k, b"bay"),
+            Some(Hit {
+                key: Some(0),
+                longer: true
+            })
+        );
+        assert_eq!(
+            table.get(&k, b"bay of"),
+            Some(Hit {
+                key: None,
+                longer: true
+            })
+        );
+        assert_eq!(table.get(&k, b"of biscay"), None);
+        assert_eq!(found(&k, " bay of biscay"), ["bay", "bay of biscay"]);
+    }
+
+    #[test]
+    fn the_table_reads_back_from_its_bytes_and_survives_damage() {
+        let k = keys(&["kaliningrad", "rota", "vilnius"]);
+        let built = NameTable::build(&k);
+        let bytes: Vec<u8> = built.bytes().to_vec();
+        let n = bytes.len();
+        let read = NameTable::from_shared(Arc::new(bytes.clone()), 0..n).unwrap();
+        assert_eq!(read.get(&k, b"rota").and_then(|h| h.key), Some(1));
+        assert!(NameTable::from_shared(Arc::new(bytes.clone()), 0..n - 8).is_none());
+        // Slots naming keys that do not exist answer nothing, and a table
+        // with no empty slot still ends its search.
+        let damaged = NameTable::from_shared(Arc::new(vec![0xFF; n]), 0..n).unwrap();
+        for name in ["kaliningrad", "rota", "vilnius", "x"] {
+            assert_eq!(damaged.get(&k, name.as_bytes()), None);
+        }
+    }
+}
