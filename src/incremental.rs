@@ -40,7 +40,7 @@ const PACK: &str = "results.pack";
 
 /// First bytes of the pack: names the format, so a pack of another version
 /// or program is never decoded as one of ours.
-const MAGIC: &[u8] = b"eventmap cache 6\n";
+const MAGIC: &[u8] = b"eventmap cache 7\n";
 
 /// The pack is written anew once unused results take more than this, and
 /// more than the results in use.

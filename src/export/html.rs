@@ -135,7 +135,7 @@ pub fn write_page(
                 safe.write_all(b"{")?;
                 for (name, parts) in layers {
                     write!(safe, "\"{name}\":")?;
-                    super::layers::collection(&mut safe, parts.iter().flat_map(|p| p.features()))?;
+                    super::layers::collection(&mut safe, parts)?;
                     safe.write_all(b",")?;
                 }
                 safe.write_all(b"\"articles\":")?;

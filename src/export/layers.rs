@@ -20,12 +20,18 @@ use crate::gazetteer::Gazetteer;
 /// The per-article layers, in the order of `Rendered::parts`.
 pub const ARTICLE_LAYERS: [&Layer; 3] = [&FORCES, &EVENTS, &MOVEMENTS];
 
+/// What follows each feature in `Part::lines` (and in a collection, but
+/// for the last).
+const SEPARATOR: &[u8] = b",\n";
+
 /// One article's features of one layer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Part {
-    /// Each feature as one line of compact GeoJSON ending in a newline, all
-    /// in one text: a cached article is a few allocations, or none when
-    /// read from the mapped cache (`Part::features` gives the lines).
+    /// Each feature as one line of compact GeoJSON followed by `,\n`, all
+    /// in one text, as they stand in a feature collection: a cached article
+    /// is a few allocations, or none when read from the mapped cache, and a
+    /// layer file is written a part at a time, not a line at a time
+    /// (`collection`; `Part::features` gives the lines).
     pub lines: Text,
     /// How many lines `lines` has.
     count: u32,
@@ -42,7 +48,7 @@ impl Part {
         for f in features {
             debug_assert!(!f.contains(&b'\n'), "a feature line holds a newline");
             lines.extend_from_slice(f);
-            lines.push(b'\n');
+            lines.extend_from_slice(SEPARATOR);
             count += 1;
         }
         Part {
@@ -57,7 +63,8 @@ impl Part {
         let lines: &[u8] = &self.lines;
         let mut start = 0;
         memchr::memchr_iter(b'\n', lines).map(move |end| {
-            let line = &lines[start..end];
+            // (`end` > `start`: every line ends in the two bytes `,\n`.)
+            let line = &lines[start..end - 1];
             start = end + 1;
             line
         })
@@ -121,7 +128,7 @@ fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, E
             layer: layer.name.to_string(),
             source,
         })?;
-        lines.push(b'\n');
+        lines.extend_from_slice(SEPARATOR);
     }
     Ok(Part {
         lines: Text::from(lines),
@@ -248,29 +255,27 @@ pub enum Body<'a> {
     Html(Vec<(&'static str, Vec<&'a Part>)>, Vec<u8>),
 }
 
-/// Writes a GeoJSON FeatureCollection with one feature per line, so diffs
-/// between builds are readable.
-pub fn collection<'a>(
-    w: &mut dyn Write,
-    lines: impl IntoIterator<Item = &'a [u8]>,
-) -> std::io::Result<()> {
+/// Writes a GeoJSON FeatureCollection of the parts' features, one feature
+/// per line so diffs between builds are readable: each part as it is, the
+/// last without its final separator.
+pub fn collection(w: &mut dyn Write, parts: &[&Part]) -> std::io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    let mut any = false;
-    for l in lines {
-        if any {
-            w.write_all(b",\n")?;
-        }
-        w.write_all(l)?;
-        any = true;
+    let Some(last) = parts.iter().rposition(|p| !p.is_empty()) else {
+        return w.write_all(b"]}\n");
+    };
+    for p in &parts[..last] {
+        w.write_all(&p.lines)?;
     }
-    w.write_all(if any { b"\n]}\n" } else { b"]}\n" })
+    let lines: &[u8] = &parts[last].lines;
+    w.write_all(&lines[..lines.len() - SEPARATOR.len()])?;
+    w.write_all(b"\n]}\n")
 }
 
 impl Body<'_> {
     pub fn write_to(&self, w: &mut dyn Write) -> std::io::Result<()> {
         match self {
             Body::Bytes(b) => w.write_all(b),
-            Body::Collection(parts) => collection(w, parts.iter().flat_map(|p| p.features())),
+            Body::Collection(parts) => collection(w, parts),
             Body::Csv(header, blocks) => {
                 w.write_all(header.as_bytes())?;
                 blocks.iter().try_for_each(|b| w.write_all(b))
@@ -388,17 +393,30 @@ mod tests {
 
     #[test]
     fn a_collection_has_one_feature_per_line() {
-        let mut two = Vec::new();
-        collection(&mut two, [&b"{\"a\":1}"[..], b"{\"b\":2}"]).unwrap();
+        let (a, b) = (&b"{\"a\":1}"[..], &b"{\"b\":2}"[..]);
+        let one = Part::of_lines([a], Text::default());
+        let two = Part::of_lines([a, b], Text::default());
+        let none = Part::default();
+        let text = |parts: &[&Part]| {
+            let mut out = Vec::new();
+            collection(&mut out, parts).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let head = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+        // Empty parts anywhere, the last among them, add nothing.
         assert_eq!(
-            two,
-            b"{\"type\":\"FeatureCollection\",\"features\":[\n{\"a\":1},\n{\"b\":2}\n]}\n"
+            text(&[&two]),
+            format!("{head}{{\"a\":1}},\n{{\"b\":2}}\n]}}\n")
         );
-        let mut none = Vec::new();
-        collection(&mut none, []).unwrap();
         assert_eq!(
-            none,
-            b"{\"type\":\"FeatureCollection\",\"features\":[\n]}\n"
+            text(&[&one, &none, &one]),
+            format!("{head}{{\"a\":1}},\n{{\"a\":1}}\n]}}\n")
         );
+        assert_eq!(
+            text(&[&none, &two, &none]),
+            format!("{head}{{\"a\":1}},\n{{\"b\":2}}\n]}}\n")
+        );
+        assert_eq!(text(&[&none]), format!("{head}]}}\n"));
+        assert_eq!(text(&[]), format!("{head}]}}\n"));
     }
 }
