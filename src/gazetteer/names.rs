@@ -90,7 +90,7 @@ impl NameTable {
     pub fn from_shared(buf: Shared, slots: Range<usize>) -> Option<NameTable> {
         let n = slots.len() / 8;
         let fits = (*buf).as_ref().get(slots.clone()).is_some()
-            && slots.len() % 8 == 0
+            && slots.len().is_multiple_of(8)
             && (n == 0 || n.is_power_of_two());
         fits.then_some(NameTable { buf, slots })
     }
