@@ -39,10 +39,16 @@ run() {  # name, then the command: prints "name seconds peak_kb"
   local name=$1; shift
   /usr/bin/time -f "$name %e %M" "$@" 2>&1 >/dev/null </dev/null | tail -1
 }
+# One core: one tagging thread, and the process (its reader and writer
+# threads too) held to one CPU.
+one_core=(env RAYON_NUM_THREADS=1)
+if command -v taskset >/dev/null; then
+  one_core+=(taskset -c "$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')")
+fi
 {
-  RAYON_NUM_THREADS=1 run "eventmap_tag_1core" "$bin" tag --jsonl "$work/input.jsonl"
+  run "eventmap_tag_1core" "${one_core[@]}" "$bin" tag --jsonl "$work/input.jsonl"
   run "eventmap_tag_allcores" "$bin" tag --jsonl "$work/input.jsonl"
-  RAYON_NUM_THREADS=1 run "eventmap_extract_1core" "$bin" extract --jsonl "$work/input.jsonl"
+  run "eventmap_extract_1core" "${one_core[@]}" "$bin" extract --jsonl "$work/input.jsonl"
   run "eventmap_extract_allcores" "$bin" extract --jsonl "$work/input.jsonl"
 } > "$work/eventmap.txt"
 "$venv/bin/python" - "$work/input.jsonl" > "$work/python.txt" <<'PY'

@@ -16,4 +16,5 @@ pub mod event;
 pub mod export;
 pub mod gazetteer;
 pub mod incremental;
+pub mod pipeline;
 pub mod stream;

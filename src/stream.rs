@@ -57,39 +57,6 @@ struct ErrorRecord {
     error: String,
 }
 
-/// Runs `work` over batches of input in parallel, in order, while the
-/// previous batch's results are written and the next batch is read: reading
-/// and writing are one thread's work, and overlapped they no longer leave
-/// the other cores waiting. `read(false)` must not wait for input that has
-/// not arrived (it may return an empty batch); `read(true)` may, and is only
-/// called once everything so far has been written, so a writer that waits
-/// for its answers before sending more is never left waiting.
-pub fn pipeline<I: Send, R: Send, E: Send>(
-    mut read: impl FnMut(bool) -> Result<Vec<I>, E> + Send,
-    work: impl Fn(I) -> R + Sync + Send,
-    mut write: impl FnMut(Vec<R>) -> Result<(), E> + Send,
-) -> Result<(), E> {
-    use rayon::prelude::*;
-    let mut batch = read(true)?;
-    let mut pending: Vec<R> = Vec::new();
-    while !batch.is_empty() {
-        let (results, next) = rayon::join(
-            || batch.into_par_iter().map(&work).collect::<Vec<R>>(),
-            || -> Result<Vec<I>, E> {
-                write(std::mem::take(&mut pending))?;
-                read(false)
-            },
-        );
-        pending = results;
-        batch = next?;
-        if batch.is_empty() {
-            write(std::mem::take(&mut pending))?;
-            batch = read(true)?;
-        }
-    }
-    write(pending)
-}
-
 /// The error record for input line `n`.
 pub fn error_line(n: usize, error: &str) -> String {
     serde_json::to_string(&ErrorRecord {
@@ -195,43 +162,4 @@ pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
         places: e.places,
         parts,
     })))
-}
-
-#[cfg(test)]
-mod pipeline_tests {
-    use super::pipeline;
-
-    #[test]
-    fn results_come_in_order_and_a_blocking_read_waits_for_everything_written() {
-        // Input that arrives in bursts: a non-blocking read gets the rest of
-        // the current burst only; a blocking one the next burst, and only
-        // once every answer so far is out (else an interactive writer hangs).
-        let mut bursts = vec![vec![1, 2, 3], vec![4], vec![5, 6, 7, 8, 9]].into_iter();
-        let mut buffered: Vec<u32> = Vec::new();
-        let mut read_count = 0usize;
-        let written = std::sync::Mutex::new(Vec::new());
-        let mut blocking_reads_ok = true;
-        let result: Result<(), ()> = pipeline(
-            |blocking| {
-                if blocking {
-                    blocking_reads_ok &= written.lock().unwrap().len() == read_count;
-                    buffered.extend(bursts.next().unwrap_or_default());
-                }
-                let batch: Vec<u32> = buffered.drain(..buffered.len().min(2)).collect();
-                read_count += batch.len();
-                Ok(batch)
-            },
-            |x| x * 10,
-            |results| {
-                written.lock().unwrap().extend(results);
-                Ok(())
-            },
-        );
-        assert!(result.is_ok());
-        assert!(blocking_reads_ok);
-        assert_eq!(
-            written.into_inner().unwrap(),
-            [10, 20, 30, 40, 50, 60, 70, 80, 90]
-        );
-    }
 }

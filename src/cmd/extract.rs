@@ -1,9 +1,10 @@
 //! `eventmap extract --jsonl`: article records in, one JSON line per
-//! article out (`stream`), in input order. Lines are read in batches tagged
-//! in parallel (a batch is what has arrived, up to a bound), so memory stays
-//! flat however long the input; every output line is flushed as soon as its
-//! batch is done, and a bad input line gives an error record (and a message
-//! on stderr) without stopping the run.
+//! article out (`stream`), in input order. Lines are read in batches (a
+//! batch is what has arrived, up to a bound) and tagged on every core
+//! (`pipeline`), so memory stays flat however long the input; every output
+//! line is flushed as soon as it and all lines before it are done, and a bad
+//! input line gives an error record (and a message on stderr) without
+//! stopping the run.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -35,14 +36,14 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut input = BufReader::with_capacity(1 << 20, source);
     let mut out = BufWriter::new(std::io::stdout());
     let (mut n, mut bad) = (0usize, 0usize);
-    // A batch takes the lines already read in; only a blocking read waits
-    // for its first: a writer that sends one line and waits gets its answer.
-    let read = |blocking: bool| -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
+    // A batch waits for its first line, then takes the lines already read
+    // in: a writer that sends one line and waits gets its answer.
+    let read = || -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while batch.len() < BATCH_LINES
             && bytes < BATCH_BYTES
-            && ((blocking && batch.is_empty()) || !input.buffer().is_empty())
+            && (batch.is_empty() || !input.buffer().is_empty())
         {
             let mut line = Vec::new();
             if input
@@ -86,7 +87,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     };
-    stream::pipeline(read, work, write)?;
+    crate::pipeline::run(read, work, write)?;
     if bad > 0 {
         eprintln!("{bad} of {n} input line(s) could not be read; each has an error record");
     }

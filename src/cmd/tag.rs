@@ -64,8 +64,8 @@ fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCo
     let mut out = BufWriter::new(std::io::stdout());
     let mut lines = input.lines().enumerate();
     let mut bad = 0usize;
-    crate::stream::pipeline(
-        |_| -> anyhow::Result<_> { Ok(lines.by_ref().take(CHUNK).collect::<Vec<_>>()) },
+    crate::pipeline::run(
+        || -> anyhow::Result<_> { Ok(lines.by_ref().take(CHUNK).collect::<Vec<_>>()) },
         |(n, line)| tag_line(g, n + 1, line),
         |results| {
             for r in results {
