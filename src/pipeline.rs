@@ -105,7 +105,8 @@ fn worker<I, R, E>(
     work: impl Fn(I) -> R,
 ) {
     loop {
-        // The lock is held only to take the next item.
+        // One worker at a time waits at the queue, holding the lock; it is
+        // let go before the work.
         let next = match items.lock() {
             Ok(items) => items.recv(),
             Err(_) => return,

@@ -479,7 +479,7 @@ impl Gazetteer {
                 }
             }
         }
-        let index = index(&places, &demonym_of)?;
+        let index = index(&places, &demonym_of);
         let mut countries: Vec<(String, PlaceIdx)> = country_idx.into_iter().collect();
         countries.sort();
         Ok(Image {
@@ -764,7 +764,7 @@ struct NameIndex {
 
 /// Indexes every folded name: the keys sorted, each with its entries, and
 /// the hash table `find` looks them up in.
-fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> Result<NameIndex, GazetteerError> {
+fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> NameIndex {
     // Folding is the costly part: done for all names in parallel, in order.
     let folded: Vec<Vec<String>> = places
         .par_iter()
@@ -814,13 +814,13 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> Result<NameIndex,
         entries[start..].sort_unstable();
         pattern_ends.push(entries.len() as u32);
     }
-    Ok(NameIndex {
+    NameIndex {
         names: NameTable::build(&keys),
         keys,
         pattern_ends,
         entries,
         spellings,
-    })
+    }
 }
 
 pub(crate) fn cores(places: &[Place]) -> Vec<PlaceCore> {

@@ -50,7 +50,9 @@ impl NameTable {
         for i in 0..keys.len() {
             let key = keys.get(i);
             if key.len() > u16::MAX as usize {
-                continue; // Not a name; no text span is looked up that long.
+                // A slot holds 16 bits of length: a "name" of 64 KB is a
+                // broken row, and finding it in text would need it there.
+                continue;
             }
             for cut in cuts(key.as_bytes()) {
                 let prefix = spans.entry(&key[..cut]).or_insert((i as u32, false, false));
