@@ -34,7 +34,7 @@ OUT = os.path.dirname(HERE)
 SCRATCH = sys.argv[1] if len(sys.argv) > 1 else "/tmp/eventmap-derive"
 
 # Alternate names are kept for places at least this large; smaller places keep
-# their main and ASCII names only (keeps the automaton small, and tiny
+# their main and ASCII names only (keeps the name index small, and tiny
 # villages' exonyms are not what news uses).
 ALT_MIN_POP = 15000
 # Places smaller than this are left out: they need strong support to be
