@@ -10,6 +10,7 @@
 //! `"warnings"` when reading the record gave any. A line that is not an
 //! article record gives `{"line": N, "error": "..."}` instead.
 
+use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -23,19 +24,16 @@ use crate::export::text::Text;
 use crate::export::{csv, table};
 use crate::gazetteer::Gazetteer;
 
+/// An extract line up to its places; `extract_line` appends the layers'
+/// features as they are (already JSON) and any warnings.
 #[derive(Serialize)]
-struct Extracted<'a> {
+struct ExtractedHead<'a> {
     id: &'a str,
     title: &'a str,
     date: Option<&'a str>,
     source: &'a str,
     url: &'a str,
     places: &'a [PlaceUse],
-    forces: Vec<&'a RawValue>,
-    events: Vec<&'a RawValue>,
-    movements: Vec<&'a RawValue>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    warnings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -66,12 +64,6 @@ pub fn error_line(n: usize, error: &str) -> String {
     .unwrap_or_default()
 }
 
-fn raw(part: &Part) -> Result<Vec<&RawValue>, String> {
-    part.features()
-        .map(|l| serde_json::from_slice::<&RawValue>(l).map_err(|e| e.to_string()))
-        .collect()
-}
-
 /// The extract line of input line `n` (1-based): Ok(None) for a blank line,
 /// Err(message) for a line that is not an article record or has no text.
 pub fn extract_line(
@@ -93,21 +85,34 @@ pub fn extract_line(
     };
     let r = layers::render_parts(g, lex, &event::tag_article(g, lex, a), false)
         .map_err(|e| e.to_string())?;
-    let out = Extracted {
+    let head = ExtractedHead {
         id: &r.id,
         title: &r.title,
         date: r.date.as_deref(),
         source: &r.source,
         url: &r.url,
         places: &r.places,
-        forces: raw(&r.parts[0])?,
-        events: raw(&r.parts[1])?,
-        movements: raw(&r.parts[2])?,
-        warnings: diag.warnings.iter().map(|w| w.message.clone()).collect(),
     };
-    serde_json::to_string(&out)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let mut out = serde_json::to_vec(&head).map_err(|e| e.to_string())?;
+    // The head is one object: its closing brace makes way for the rest.
+    out.pop();
+    for (layer, part) in ARTICLE_LAYERS.iter().zip(&r.parts) {
+        write!(out, ",\"{}\":[", layer.name).map_err(|e| e.to_string())?;
+        for (i, feature) in part.features().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(feature);
+        }
+        out.push(b']');
+    }
+    if !diag.warnings.is_empty() {
+        let warnings: Vec<&str> = diag.warnings.iter().map(|w| w.message.as_str()).collect();
+        out.extend_from_slice(b",\"warnings\":");
+        serde_json::to_writer(&mut out, &warnings).map_err(|e| e.to_string())?;
+    }
+    out.push(b'}');
+    String::from_utf8(out).map(Some).map_err(|e| e.to_string())
 }
 
 /// What one line of a part file holds.
