@@ -64,15 +64,16 @@ pub fn error_line(n: usize, error: &str) -> String {
     .unwrap_or_default()
 }
 
-/// The extract line of input line `n` (1-based): Ok(None) for a blank line,
-/// Err(message) for a line that is not an article record or has no text.
+/// The extract line of input line `n` (1-based), UTF-8 JSON without its
+/// newline: Ok(None) for a blank line, Err(message) for a line that is not
+/// an article record or has no text.
 pub fn extract_line(
     g: &Gazetteer,
     lex: &Lexicon,
     boilerplate: &Boilerplate,
     line: &str,
     n: usize,
-) -> Result<Option<String>, String> {
+) -> Result<Option<Vec<u8>>, String> {
     let mut diag = Diagnostics::default();
     let from = Path::new("<stdin>");
     let Some(a) = article::record_line(line, &format!("line-{n}"), from, boilerplate, &mut diag)?
@@ -112,7 +113,7 @@ pub fn extract_line(
         serde_json::to_writer(&mut out, &warnings).map_err(|e| e.to_string())?;
     }
     out.push(b'}');
-    String::from_utf8(out).map(Some).map_err(|e| e.to_string())
+    Ok(Some(out))
 }
 
 /// What one line of a part file holds.

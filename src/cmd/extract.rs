@@ -72,11 +72,14 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         };
         (n, r)
     };
-    let write = |results: Vec<(usize, Result<Option<String>, String>)>| -> anyhow::Result<()> {
+    let write = |results: Vec<(usize, Result<Option<Vec<u8>>, String>)>| -> anyhow::Result<()> {
         for (n, r) in results {
             match r {
                 Ok(None) => continue,
-                Ok(Some(line)) => writeln!(out, "{line}")?,
+                Ok(Some(line)) => {
+                    out.write_all(&line)?;
+                    out.write_all(b"\n")?;
+                }
                 Err(e) => {
                     bad += 1;
                     eprintln!("line {n}: {e}");
