@@ -64,16 +64,20 @@ pub fn error_line(n: usize, error: &str) -> String {
     .unwrap_or_default()
 }
 
-/// The extract line of input line `n` (1-based), UTF-8 JSON without its
-/// newline: Ok(None) for a blank line, Err(message) for a line that is not
-/// an article record or has no text.
+/// What extracting one input line gives: its output line (UTF-8 JSON
+/// without the newline), None for a blank line, or why it is not an article
+/// record.
+pub type Extracted = Result<Option<Vec<u8>>, String>;
+
+/// The extract line of input line `n` (1-based): Ok(None) for a blank line,
+/// Err(message) for a line that is not an article record or has no text.
 pub fn extract_line(
     g: &Gazetteer,
     lex: &Lexicon,
     boilerplate: &Boilerplate,
     line: &str,
     n: usize,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Extracted {
     let mut diag = Diagnostics::default();
     let from = Path::new("<stdin>");
     let Some(a) = article::record_line(line, &format!("line-{n}"), from, boilerplate, &mut diag)?

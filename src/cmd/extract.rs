@@ -72,7 +72,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         };
         (n, r)
     };
-    let write = |results: Vec<(usize, Result<Option<Vec<u8>>, String>)>| -> anyhow::Result<()> {
+    let write = |results: Vec<(usize, stream::Extracted)>| -> anyhow::Result<()> {
         for (n, r) in results {
             match r {
                 Ok(None) => continue,
