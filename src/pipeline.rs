@@ -1,7 +1,8 @@
 //! An ordered parallel pipeline for the streaming commands (`tag --jsonl`,
 //! `extract --jsonl`): one thread reads batches of input, every core works
-//! on their items one by one, and the calling thread writes each result as
-//! soon as it and all before it are done, in input order.
+//! on their items, taking a few at a time from a shared queue, and the
+//! calling thread writes each result as soon as it and all before it are
+//! done, in input order.
 //!
 //! No core waits at the end of a batch for the slowest item of it (the
 //! next batch is already queued), and reading and writing overlap the work
@@ -145,8 +146,9 @@ fn write_in_order<R, E>(
             let error = end.and_then(|(_, e)| e);
             return Outcome::Finished(error.map_or(Ok(()), Err));
         }
-        // Every sender gone before the end: a thread died without a word
-        // (it cannot, short of an abort); nothing more will come.
+        // Every sender gone before the end: the reader panicked in `read`
+        // (the scope raises its panic once this returns); nothing more
+        // will come.
         let Ok(message) = results.recv() else {
             return Outcome::Finished(Ok(()));
         };
