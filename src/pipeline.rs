@@ -32,7 +32,7 @@ enum Done<R, E> {
     /// The input ended after this many items, with this read error if it
     /// ended on one.
     End(usize, Option<E>),
-    /// `work` panicked; the panic goes on in the calling thread.
+    /// `read` or `work` panicked; the panic goes on in the calling thread.
     Panicked(Box<dyn std::any::Any + Send>),
 }
 
@@ -72,10 +72,14 @@ pub fn run<I: Send, R: Send, E: Send>(
                 if take.recv().is_err() {
                     return; // The writer stopped.
                 }
-                let batch = match read() {
-                    Ok(batch) if batch.is_empty() => break None,
-                    Ok(batch) => batch,
-                    Err(e) => break Some(e),
+                let batch = match catch_unwind(AssertUnwindSafe(&mut read)) {
+                    Ok(Ok(batch)) if batch.is_empty() => break None,
+                    Ok(Ok(batch)) => batch,
+                    Ok(Err(e)) => break Some(e),
+                    Err(payload) => {
+                        let _ = reader_done.send(Done::Panicked(payload));
+                        return;
+                    }
                 };
                 let _ = reader_done.send(Done::Batch(n + batch.len()));
                 let mut batch = batch.into_iter().peekable();
@@ -146,9 +150,8 @@ fn write_in_order<R, E>(
             let error = end.and_then(|(_, e)| e);
             return Outcome::Finished(error.map_or(Ok(()), Err));
         }
-        // Every sender gone before the end: the reader panicked in `read`
-        // (the scope raises its panic once this returns); nothing more
-        // will come.
+        // Every sender gone before the end (a thread ended without a word,
+        // which only an abort could do): nothing more will come.
         let Ok(message) = results.recv() else {
             return Outcome::Finished(Ok(()));
         };
@@ -266,6 +269,21 @@ mod tests {
         // Endless input: only the writer's error can end this run.
         let result = run(|| Ok(vec![1, 2, 3]), |x| x, |_| Err("pipe closed"));
         assert_eq!(result, Err("pipe closed"));
+    }
+
+    #[test]
+    #[should_panic(expected = "bad read")]
+    fn a_panic_in_read_reaches_the_caller() {
+        let mut calls = 0;
+        let _ = run(
+            || -> Result<Vec<u32>, ()> {
+                calls += 1;
+                assert!(calls < 3, "bad read");
+                Ok(vec![1, 2])
+            },
+            |x| x,
+            |_| Ok(()),
+        );
     }
 
     #[test]
