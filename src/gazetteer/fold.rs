@@ -151,8 +151,9 @@ impl Folded {
                 pending = NONE;
                 if ascii {
                     // Plain ASCII word, most of the text: copy it lower-cased.
-                    f.text
-                        .extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+                    let from = f.text.len();
+                    f.text.push_str(word);
+                    f.text[from..].make_ascii_lowercase();
                     f.origin.extend(at as u32..end as u32);
                 } else {
                     fold_chars(word, at, &mut f);

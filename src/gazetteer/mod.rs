@@ -691,7 +691,7 @@ impl Gazetteer {
                 .is_some_and(|p| p.eq_ignore_ascii_case("the "));
             m.end - m.start - if the { 4 } else { 0 }
         };
-        found.sort_by_key(|m| (std::cmp::Reverse(weight(m)), m.start));
+        found.sort_by_cached_key(|m| (std::cmp::Reverse(weight(m)), m.start));
         // Kept mentions stay sorted by start and never overlap, so a new one
         // overlaps a kept one only if the last kept one starting before its
         // end does: a binary search, not a scan.
@@ -898,6 +898,10 @@ fn section_end(text: &str, at: usize, size: usize) -> usize {
 /// (three letters or fewer) exactly, and otherwise every capitalised word of
 /// the name capitalised in the text ("Baltic Sea" not "baltic sea").
 pub fn case_fits(name: &str, surface: &str) -> bool {
+    // Written as the name is: fits every rule below (the common case).
+    if name == surface {
+        return true;
+    }
     let (name_letters, name_upper) = letter_counts(name);
     let (text_letters, text_upper) = letter_counts(surface);
     let name_caps = name_letters == name_upper;
@@ -933,6 +937,15 @@ pub fn case_fits(name: &str, surface: &str) -> bool {
 
 /// (letters, upper-case letters) in `s`.
 fn letter_counts(s: &str) -> (usize, usize) {
+    if s.is_ascii() {
+        // Nearly every name: a byte is a character, no decoding.
+        return s.bytes().fold((0, 0), |(l, u), b| {
+            (
+                l + usize::from(b.is_ascii_alphabetic()),
+                u + usize::from(b.is_ascii_uppercase()),
+            )
+        });
+    }
     s.chars()
         .filter(|c| c.is_alphabetic())
         .fold((0, 0), |(l, u), c| {
@@ -940,10 +953,15 @@ fn letter_counts(s: &str) -> (usize, usize) {
         })
 }
 
-/// The first character of every word of `s`.
+/// The first character of every word (run of letters and digits) of `s`.
 fn word_initials(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter_map(|w| w.chars().next())
+    let mut in_word = false;
+    s.chars().filter(move |c| {
+        let word = c.is_alphanumeric();
+        let first = word && !in_word;
+        in_word = word;
+        first
+    })
 }
 
 #[cfg(test)]
@@ -974,5 +992,23 @@ mod tests {
         assert!(case_fits("Vilnius", "VILNIUS"));
         assert!(!case_fits("Nice", "nice"));
         assert!(!case_fits("Nato", "NATO"));
+        // Mixed case, accents, digits and word separators.
+        assert!(case_fits("Saint-Étienne", "SAINT-ÉTIENNE"));
+        assert!(!case_fits("Saint-Étienne", "saint-étienne"));
+        assert!(case_fits("Ústí nad Labem", "Ústí nad Labem"));
+        assert!(case_fits("McAllen", "McAllen"));
+        assert!(!case_fits("Rota", "ROTA"));
+    }
+
+    #[test]
+    fn letters_and_word_initials_are_counted_alike_in_ascii_and_not() {
+        // The ASCII shortcuts give what the Unicode definitions give.
+        assert_eq!(letter_counts("St. Petersburg-2"), (12, 2));
+        assert_eq!(letter_counts("Łódź Voivodeship"), (15, 2));
+        assert_eq!(letter_counts(""), (0, 0));
+        let initials = |s| word_initials(s).collect::<String>();
+        assert_eq!(initials("St. Petersburg-on-Neva, 2nd"), "SPoN2");
+        assert_eq!(initials("  Ústí nad Labem "), "ÚnL");
+        assert_eq!(initials("...,"), "");
     }
 }

@@ -265,13 +265,28 @@ const NEAR: u8 = 1 << 5;
 const BORDERING: u8 = 1 << 6;
 
 fn weight(rules: u8) -> f64 {
-    RULES
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| rules & (1 << i) != 0)
-        .map(|(_, r)| r.0)
-        .sum()
+    WEIGHTS[usize::from(rules) % WEIGHTS.len()]
 }
+
+/// `weight` of every set of rules, summed once in the order of `RULES`
+/// (from -0.0, as `Iterator::sum` does, so every value is the same).
+const WEIGHTS: [f64; 1 << RULES.len()] = {
+    let mut table = [0.0; 1 << RULES.len()];
+    let mut set = 0;
+    while set < table.len() {
+        let mut sum = -0.0;
+        let mut i = 0;
+        while i < RULES.len() {
+            if set & (1 << i) != 0 {
+                sum += RULES[i].0;
+            }
+            i += 1;
+        }
+        table[set] = sum;
+        set += 1;
+    }
+    table
+};
 
 fn reasons(rules: u8) -> impl Iterator<Item = &'static str> {
     RULES
@@ -564,7 +579,10 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         let why = Why {
             prior: prior(p),
             rules: rules[i],
-            after: LOCATIVE.iter().position(|w| *w == c.prev).map(|i| i as u8),
+            after: LOCATIVE
+                .iter()
+                .position(|w| *w == c.prev.as_str())
+                .map(|i| i as u8),
             ambiguous: amb.any(),
             demonym: false,
         };
@@ -582,7 +600,21 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
 
 #[cfg(test)]
 mod lowercase_tests {
-    use super::lowercase;
+    use super::{NEAR, QUALIFIER, RULES, lowercase, weight};
+
+    #[test]
+    fn a_set_of_rules_weighs_the_sum_of_its_weights() {
+        for set in 0..=u8::MAX {
+            let sum: f64 = RULES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, r)| r.0)
+                .sum();
+            assert_eq!(weight(set).to_bits(), sum.to_bits(), "rules {set:#b}");
+        }
+        assert_eq!(weight(QUALIFIER | NEAR), 0.8 + 0.2);
+    }
 
     #[test]
     fn neighbour_words_lower_case_as_str_does() {
