@@ -614,7 +614,7 @@ impl Gazetteer {
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         let mut pool: Vec<PlaceIdx> = Vec::new();
-        for (s, e, pid) in self.names.matches(&self.keys, bytes) {
+        self.names.each_match(&self.keys, bytes, |s, e, pid| {
             let start = folded.origin(s);
             let end = if e < bytes.len() {
                 folded.origin(e)
@@ -638,7 +638,7 @@ impl Gazetteer {
                         demonym: true,
                     });
                 }
-                continue;
+                return;
             }
             // Most hits are ordinary lower-case words that some place is named
             // after ("of", "bath"): out before any closer look.
@@ -648,7 +648,7 @@ impl Gazetteer {
                     .iter()
                     .all(|e| image::bit(&self.capitals, e.spelling as usize))
             {
-                continue;
+                return;
             }
             // Entries come grouped by spelling ("Washington" x 100): each
             // spelling is checked once.
@@ -671,7 +671,7 @@ impl Gazetteer {
             let distinct = dedup_sorted(mine);
             pool.truncate(from as usize + distinct);
             if distinct == 0 {
-                continue;
+                return;
             }
             found.push(Mention {
                 start,
@@ -680,7 +680,7 @@ impl Gazetteer {
                 candidates: from..pool.len() as u32,
                 demonym: false,
             });
-        }
+        });
         // Longest match wins ("Suwałki Gap" over "Suwałki"), then leftmost.
         // A leading "the" does not make a name longer: "the Baltic Sea" is
         // the sea, not the alias "the Baltic" followed by "Sea".

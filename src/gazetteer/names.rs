@@ -106,71 +106,77 @@ impl NameTable {
     /// None when no key is or starts with it. A damaged table gives wrong
     /// answers, never a panic.
     pub fn get(&self, keys: &Strings, span: &[u8]) -> Option<Hit> {
-        let slots = self.bytes();
-        let n = slots.len() / 8;
-        if n == 0 {
-            return None;
-        }
-        let h = hash(span);
-        let tag = (h >> TAG_SHIFT) << TAG_SHIFT;
-        let mut at = h as usize & (n - 1);
-        for _ in 0..n {
-            let s = u64::from_le_bytes(slots[at * 8..at * 8 + 8].try_into().ok()?);
-            if s == 0 {
-                return None;
-            }
-            let len = ((s >> LEN_SHIFT) & 0xFFFF) as usize;
-            if s & (u64::MAX << TAG_SHIFT) == tag && len == span.len() {
-                let key = s as u32;
-                let matches = keys
-                    .try_get(key as usize)
-                    .and_then(|k| k.as_bytes().get(..len))
-                    .is_some_and(|k| k == span);
-                if matches {
-                    return Some(Hit {
-                        key: (s & KEY != 0).then_some(key),
-                        longer: s & LONGER != 0,
-                    });
-                }
-            }
-            at = (at + 1) & (n - 1);
-        }
-        None
+        probe(self.bytes(), keys, span)
     }
 
-    /// Every key that occurs in `folded` (text folded as the keys were, each
-    /// word after a space) on word boundaries, as (start, end, key): from
-    /// each word start, spans grown a separator at a time while some
-    /// longer key starts with them.
-    pub fn matches<'a>(
-        &'a self,
-        keys: &'a Strings,
-        folded: &'a [u8],
-    ) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
-        memchr::memchr_iter(b' ', folded).flat_map(move |space| {
+    /// Calls `found(start, end, key)` for every key that occurs in `folded`
+    /// (text folded as the keys were, each word after a space) on word
+    /// boundaries: from each word start, spans grown a separator at a time
+    /// while some longer key starts with them.
+    pub fn each_match(
+        &self,
+        keys: &Strings,
+        folded: &[u8],
+        mut found: impl FnMut(usize, usize, u32),
+    ) {
+        // Looked up once, not per probe.
+        let slots = self.bytes();
+        for space in memchr::memchr_iter(b' ', folded) {
             let start = space + 1;
             let mut end = start;
-            let mut more = start < folded.len();
-            std::iter::from_fn(move || {
-                while more {
+            while end < folded.len() {
+                // Past the span's first byte, or the separator it grows over.
+                end += 1;
+                while end < folded.len() && is_word_byte(folded[end]) {
                     end += 1;
-                    while end < folded.len() && is_word_byte(folded[end]) {
-                        end += 1;
-                    }
-                    let hit = self.get(keys, &folded[start..end]);
-                    more = end < folded.len() && hit.is_some_and(|h| h.longer);
-                    if let Some(key) = hit.and_then(|h| h.key) {
-                        return Some((start, end, key));
-                    }
                 }
-                None
-            })
-        })
+                let Some(hit) = probe(slots, keys, &folded[start..end]) else {
+                    break;
+                };
+                if let Some(key) = hit.key {
+                    found(start, end, key);
+                }
+                if !hit.longer {
+                    break;
+                }
+            }
+        }
     }
 }
 
-/// Where `key` may be cut short at a separator: each position holding a
-/// separator, after the first byte.
+/// `NameTable::get` on the table's slots.
+fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
+    let n = slots.len() / 8;
+    if n == 0 {
+        return None;
+    }
+    let h = hash(span);
+    let tag = (h >> TAG_SHIFT) << TAG_SHIFT;
+    let mut at = h as usize & (n - 1);
+    for _ in 0..n {
+        let s = u64::from_le_bytes(slots.get(at * 8..at * 8 + 8)?.try_into().ok()?);
+        if s == 0 {
+            return None;
+        }
+        let len = ((s >> LEN_SHIFT) & 0xFFFF) as usize;
+        if s & (u64::MAX << TAG_SHIFT) == tag && len == span.len() {
+            let key = s as u32;
+            let matches = keys
+                .try_get(key as usize)
+                .and_then(|k| k.as_bytes().get(..len))
+                .is_some_and(|k| k == span);
+            if matches {
+                return Some(Hit {
+                    key: (s & KEY != 0).then_some(key),
+                    longer: s & LONGER != 0,
+                });
+            }
+        }
+        at = (at + 1) & (n - 1);
+    }
+    None
+}
+
 fn cuts(key: &[u8]) -> impl Iterator<Item = usize> + '_ {
     (1..key.len()).filter(|&i| !is_word_byte(key[i]))
 }
@@ -190,13 +196,12 @@ mod tests {
     /// The keys found in `text`, each checked to be the text at its span.
     fn found(keys: &Strings, text: &str) -> Vec<String> {
         let table = NameTable::build(keys);
-        table
-            .matches(keys, text.as_bytes())
-            .map(|(s, e, k)| {
-                assert_eq!(&text[s..e], keys.get(k as usize));
-                text[s..e].to_string()
-            })
-            .collect()
+        let mut out = Vec::new();
+        table.each_match(keys, text.as_bytes(), |s, e, k| {
+            assert_eq!(&text[s..e], keys.get(k as usize));
+            out.push(text[s..e].to_string());
+        });
+        out
     }
 
     #[test]
