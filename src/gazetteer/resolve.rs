@@ -10,7 +10,7 @@
 use super::place::{Place, PlaceCore, PlaceKind, distance_km};
 use compact_str::CompactString;
 
-use super::{Found, Gazetteer, Mention, PlaceIdx};
+use super::{Ambiguity, Found, Gazetteer, Mention, PlaceIdx};
 
 /// One mention resolved to one place.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -407,12 +407,21 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let cues: Vec<Cues> = (0..mentions.len())
         .map(|i| cues(text, mentions, i))
         .collect();
+    // Per mention, looked up once: whether its name is a single word, and
+    // whether that name is also a word or a person's name.
+    let names: Vec<(bool, Ambiguity)> = mentions
+        .iter()
+        .map(|m| {
+            let key = g.key(m.pattern);
+            (!key.contains([' ', '|']), g.ambiguity(key))
+        })
+        .collect();
     // Mentions that are plainly not places are out before they can lend context.
     let keep: Vec<bool> = mentions
         .iter()
         .zip(&cues)
-        .map(|(m, c)| {
-            let single = !g.key(m.pattern).contains([' ', '|']);
+        .zip(&names)
+        .map(|((m, c), &(single, _))| {
             let not_a_place = m.demonym
                 || c.compound
                 || g.is_title(&c.prev)
@@ -424,10 +433,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
 
     // Only names that are not also words or people's names lend context, so
     // two doubtful names cannot vouch for each other.
-    let anchor: Vec<bool> = mentions
-        .iter()
-        .map(|m| !g.ambiguity(g.key(m.pattern)).any())
-        .collect();
+    let anchor: Vec<bool> = names.iter().map(|(_, amb)| !amb.any()).collect();
     // Priors once per candidate (one vector, indexed like the candidate
     // pool); the rounds below only add context.
     let priors: Vec<f64> = found.pool.iter().map(|&c| g.core(c).prior).collect();
@@ -518,8 +524,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         }
         let c = &cues[i];
         let p = g.place(choice[i].0);
-        let amb = g.ambiguity(g.key(m.pattern));
-        let single = !g.key(m.pattern).contains([' ', '|']);
+        let (single, amb) = names[i];
         let locative = LOCATIVE.contains(&c.prev.as_str());
         let qualified = rules[i] & QUALIFIER != 0;
         let major = matches!(p.kind, PlaceKind::Country | PlaceKind::Continent)
