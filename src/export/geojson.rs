@@ -19,19 +19,76 @@ pub fn point(lon: f64, lat: f64, properties: JsonObject) -> Feature {
     }
 }
 
-pub fn line(points: &[(f64, f64)], properties: JsonObject) -> Feature {
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new_line_string(
-            points.iter().map(|&(lon, lat)| [round(lon), round(lat)]),
-        )),
-        id: None,
-        properties: Some(properties),
-        foreign_members: None,
-    }
-}
-
 /// A JSON object from (key, value) pairs.
 pub fn props<const N: usize>(pairs: [(&str, JsonValue); N]) -> JsonObject {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// A feature whose properties are a struct, written as the `Feature` of
+/// the same properties would be (a test holds them equal) without building
+/// its JSON object: the struct's fields are in key order, as a JSON
+/// object's keys are written.
+pub struct Typed<P> {
+    pub geometry: Geometry,
+    pub properties: P,
+}
+
+impl<P: serde::Serialize> Typed<P> {
+    pub fn point(lon: f64, lat: f64, properties: P) -> Typed<P> {
+        Typed {
+            geometry: Geometry::new_point([round(lon), round(lat)]),
+            properties,
+        }
+    }
+
+    pub fn line(points: &[(f64, f64)], properties: P) -> Typed<P> {
+        Typed {
+            geometry: Geometry::new_line_string(
+                points.iter().map(|&(lon, lat)| [round(lon), round(lat)]),
+            ),
+            properties,
+        }
+    }
+}
+
+/// What a layer's part is made from: a feature written as one line of
+/// compact GeoJSON, and the same feature as a `Feature` for its table row.
+pub trait LayerFeature {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
+    fn to_feature(&self) -> serde_json::Result<Feature>;
+}
+
+impl LayerFeature for Feature {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, self)
+    }
+
+    fn to_feature(&self) -> serde_json::Result<Feature> {
+        Ok(self.clone())
+    }
+}
+
+impl<P: serde::Serialize> LayerFeature for Typed<P> {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(br#"{"type":"Feature","geometry":"#);
+        serde_json::to_writer(&mut *out, &self.geometry)?;
+        out.extend_from_slice(br#","properties":"#);
+        serde_json::to_writer(&mut *out, &self.properties)?;
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn to_feature(&self) -> serde_json::Result<Feature> {
+        let properties = match serde_json::to_value(&self.properties)? {
+            JsonValue::Object(map) => Some(map),
+            _ => None,
+        };
+        Ok(Feature {
+            bbox: None,
+            geometry: Some(self.geometry.clone()),
+            id: None,
+            properties,
+            foreign_members: None,
+        })
+    }
 }

@@ -114,9 +114,21 @@ pub struct Rendered {
     pub parts: [Part; 3],
 }
 
-fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, ExportError> {
+fn part<F: gj::LayerFeature>(
+    layer: &Layer,
+    features: Vec<F>,
+    with_csv: bool,
+) -> Result<Part, ExportError> {
+    let serialise = |source| ExportError::Serialise {
+        layer: layer.name.to_string(),
+        source,
+    };
     let rows: Vec<Row> = if with_csv {
-        features.iter().map(|f| table::row(layer, f)).collect()
+        features
+            .iter()
+            .map(|f| f.to_feature().map(|f| table::row(layer, &f)))
+            .collect::<Result<_, _>>()
+            .map_err(serialise)?
     } else {
         Vec::new()
     };
@@ -124,10 +136,7 @@ fn part(layer: &Layer, features: Vec<Feature>, with_csv: bool) -> Result<Part, E
     for f in &features {
         // Compact JSON escapes every newline inside a string, so a feature
         // is one line.
-        serde_json::to_writer(&mut lines, f).map_err(|source| ExportError::Serialise {
-            layer: layer.name.to_string(),
-            source,
-        })?;
+        f.write(&mut lines).map_err(serialise)?;
         lines.extend_from_slice(SEPARATOR);
     }
     Ok(Part {
