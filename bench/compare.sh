@@ -6,10 +6,14 @@
 # eventmap is timed as a whole process (start-up, gazetteer load, reading
 # and writing JSON lines) on one core and on all cores; the Python taggers
 # in-process, their start-up (building their lookup) timed apart.
-# usage: bench/compare.sh [MB]
+# Each is run RUNS times (default 3; eventmap's runs taken in turn, so a
+# slow minute of a shared machine falls on all of them) and the median
+# time is reported, with the largest peak memory.
+# usage: [RUNS=n] bench/compare.sh [MB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-20}
+runs=${RUNS:-3}
 cargo build --release -q
 . bench/common.sh
 need_gnu_time
@@ -45,25 +49,29 @@ one_core=(env RAYON_NUM_THREADS=1)
 if command -v taskset >/dev/null; then
   one_core+=(taskset -c "$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')")
 fi
-{
+for _ in $(seq "$runs"); do
   run "eventmap_tag_1core" "${one_core[@]}" "$bin" tag --jsonl "$work/input.jsonl"
   run "eventmap_tag_allcores" "$bin" tag --jsonl "$work/input.jsonl"
   run "eventmap_extract_1core" "${one_core[@]}" "$bin" extract --jsonl "$work/input.jsonl"
   run "eventmap_extract_allcores" "$bin" extract --jsonl "$work/input.jsonl"
-} > "$work/eventmap.txt"
-"$venv/bin/python" - "$work/input.jsonl" > "$work/python.txt" <<'PY'
-import json, resource, sys, time
+done > "$work/eventmap.txt"
+"$venv/bin/python" - "$work/input.jsonl" "$runs" > "$work/python.txt" <<'PY'
+import json, resource, statistics, sys, time
 texts = [json.loads(l)["text"] for l in open(sys.argv[1])]
+runs = int(sys.argv[2])
 
 def timed(name, setup, tag):
     t0 = time.perf_counter()
     state = setup()
     t1 = time.perf_counter()
-    for t in texts:
-        tag(state, t)
-    t2 = time.perf_counter()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for t in texts:
+            tag(state, t)
+        times.append(time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(name, f"{t2 - t1:.3f}", peak, f"{t1 - t0:.3f}")
+    print(name, f"{statistics.median(times):.3f}", peak, f"{t1 - t0:.3f}")
 
 from geotext import GeoText
 timed("geotext", lambda: GeoText("warm up"), lambda _, t: GeoText(t))
@@ -71,17 +79,21 @@ from flashgeotext.geotext import GeoText as Flash
 timed("flashgeotext", lambda: Flash(), lambda g, t: g.extract(input_text=t))
 PY
 python3 - "$work/input.jsonl" "$work/eventmap.txt" "$work/python.txt" "$(nproc)" <<'PY'
-import os, sys
+import os, statistics, sys
 size = os.path.getsize(sys.argv[1]) / 1e6
 docs = sum(1 for _ in open(sys.argv[1]))
-rows = {}
+runs = {}
 for line in open(sys.argv[2]):
     name, secs, kb = line.split()
-    rows[name] = (float(secs), int(kb) / 1024, None)
+    runs.setdefault(name, []).append((float(secs), int(kb) / 1024))
+rows = {
+    name: (statistics.median(s for s, _ in r), max(m for _, m in r), None)
+    for name, r in runs.items()
+}
 for line in open(sys.argv[3]):
     name, secs, kb, startup = line.split()
     rows[name] = (float(secs), int(kb) / 1024, float(startup))
-print(f"input: {size:.1f} MB, {docs} documents; {sys.argv[4]} cores")
+print(f"input: {size:.1f} MB, {docs} documents; {sys.argv[4]} cores; median of {len(next(iter(runs.values())))} runs")
 print(f"{'tagger':28} {'MB/s':>8} {'docs/s':>9} {'peak MB':>8}  note")
 for name, (secs, mem, startup) in rows.items():
     note = "whole process" if startup is None else f"start-up {startup:.2f} s not counted"
