@@ -3,6 +3,8 @@
 
 use geojson::{Feature, Geometry, JsonObject, JsonValue};
 
+use super::table::{self, Layer, Row};
+
 /// Coordinates rounded to 5 decimals (about 1 m), enough for any place and
 /// stable across platforms.
 fn round(x: f64) -> f64 {
@@ -52,10 +54,10 @@ impl<P: serde::Serialize> Typed<P> {
 }
 
 /// What a layer's part is made from: a feature written as one line of
-/// compact GeoJSON, and the same feature as a `Feature` for its table row.
+/// compact GeoJSON, and its row in the layer's table.
 pub trait LayerFeature {
     fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
-    fn to_feature(&self) -> serde_json::Result<Feature>;
+    fn row(&self, layer: &Layer) -> serde_json::Result<Row>;
 }
 
 impl LayerFeature for Feature {
@@ -63,8 +65,8 @@ impl LayerFeature for Feature {
         serde_json::to_writer(out, self)
     }
 
-    fn to_feature(&self) -> serde_json::Result<Feature> {
-        Ok(self.clone())
+    fn row(&self, layer: &Layer) -> serde_json::Result<Row> {
+        Ok(table::row(layer, self))
     }
 }
 
@@ -78,7 +80,15 @@ impl<P: serde::Serialize> LayerFeature for Typed<P> {
         Ok(())
     }
 
-    fn to_feature(&self) -> serde_json::Result<Feature> {
+    /// Made from the feature as a `Feature` (only `build` asks for rows).
+    fn row(&self, layer: &Layer) -> serde_json::Result<Row> {
+        Ok(table::row(layer, &self.to_feature()?))
+    }
+}
+
+impl<P: serde::Serialize> Typed<P> {
+    /// The same feature as a `geojson::Feature`.
+    pub fn to_feature(&self) -> serde_json::Result<Feature> {
         let properties = match serde_json::to_value(&self.properties)? {
             JsonValue::Object(map) => Some(map),
             _ => None,

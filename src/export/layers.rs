@@ -126,7 +126,7 @@ fn part<F: gj::LayerFeature>(
     let rows: Vec<Row> = if with_csv {
         features
             .iter()
-            .map(|f| f.to_feature().map(|f| table::row(layer, &f)))
+            .map(|f| f.row(layer))
             .collect::<Result<_, _>>()
             .map_err(serialise)?
     } else {
