@@ -456,6 +456,13 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     // Round one chooses by prior and the anchors; round two lets every
     // choice see the others' (more rounds changed nothing on the corpora).
     const ROUNDS: usize = 2;
+    // The neighbourhood is made again only when the anchors' choices
+    // changed; a mention scored against the same one with the same
+    // qualifier would score the same, and is not scored again.
+    let mut hood = Neighbourhood::default();
+    let mut hood_round = 0;
+    let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::new();
+    let mut scored_with: Vec<Option<(usize, Option<PlaceIdx>)>> = vec![None; mentions.len()];
     for round in 0..ROUNDS {
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
@@ -467,8 +474,12 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             .collect();
         anchors.sort_unstable();
         anchors.dedup();
-        // One summary per name left out (a name never supports itself).
-        let hood = Neighbourhood::new(g, &anchors);
+        if round == 0 || anchors != last_anchors {
+            // One summary per name left out (a name never supports itself).
+            hood = Neighbourhood::new(g, &anchors);
+            hood_round = round;
+        }
+        last_anchors = anchors;
         for (i, m) in mentions.iter().enumerate() {
             // A mention with one candidate cannot change its choice: its
             // context is only needed once, in the last round.
@@ -479,6 +490,10 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 .qualifier
                 .filter(|q| keep[*q])
                 .map(|q| snapshot[q].0);
+            if scored_with[i] == Some((hood_round, qualifier)) {
+                continue;
+            }
+            scored_with[i] = Some((hood_round, qualifier));
             scored.clear();
             let candidates = found.candidates(m).iter();
             scored.extend(candidates.zip(&priors[range(m)]).map(|(&c, &p)| {
