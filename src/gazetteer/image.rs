@@ -96,25 +96,36 @@ impl Strings {
 #[derive(Debug, Default)]
 pub struct WordSet {
     strings: Strings,
-    /// Hash of each string -> its position; None when two strings share a
-    /// hash, and then every lookup searches.
-    index: Option<rustc_hash::FxHashMap<u64, u32>>,
+    /// Hash of each string -> its position, made at the first lookup (a
+    /// command that asks nothing of a list, as `lookup`, does not pay for
+    /// it at every start); None when two strings share a hash, and then
+    /// every lookup searches.
+    index: std::sync::OnceLock<Option<rustc_hash::FxHashMap<u64, u32>>>,
 }
 
 impl WordSet {
     pub fn new(strings: Strings) -> WordSet {
-        let mut index = rustc_hash::FxHashMap::default();
-        index.reserve(strings.len());
-        let unique =
-            (0..strings.len()).all(|i| index.insert(word_hash(strings.get(i)), i as u32).is_none());
         WordSet {
-            index: unique.then_some(index),
             strings,
+            index: std::sync::OnceLock::new(),
         }
     }
 
+    fn index(&self) -> Option<&rustc_hash::FxHashMap<u64, u32>> {
+        self.index
+            .get_or_init(|| {
+                let strings = &self.strings;
+                let mut index = rustc_hash::FxHashMap::default();
+                index.reserve(strings.len());
+                let unique = (0..strings.len())
+                    .all(|i| index.insert(word_hash(strings.get(i)), i as u32).is_none());
+                unique.then_some(index)
+            })
+            .as_ref()
+    }
+
     pub fn position(&self, key: &str) -> Option<usize> {
-        match &self.index {
+        match self.index() {
             Some(index) => index
                 .get(&word_hash(key))
                 .map(|&i| i as usize)
@@ -625,7 +636,7 @@ mod tests {
         // Without the index (as after a hash collision) the answers are the same.
         let plain = WordSet {
             strings: words.strings.clone(),
-            index: None,
+            index: std::sync::OnceLock::from(None),
         };
         for w in ["of", "bath", "nice", "reading", "vilnius", ""] {
             assert_eq!(plain.position(w), words.position(w), "{w}");
