@@ -11,10 +11,15 @@ fn round(x: f64) -> f64 {
     (x * 1e5).round() / 1e5
 }
 
+/// A point at (lon, lat), rounded.
+fn point_geometry(lon: f64, lat: f64) -> Geometry {
+    Geometry::new_point([round(lon), round(lat)])
+}
+
 pub fn point(lon: f64, lat: f64, properties: JsonObject) -> Feature {
     Feature {
         bbox: None,
-        geometry: Some(Geometry::new_point([round(lon), round(lat)])),
+        geometry: Some(point_geometry(lon, lat)),
         id: None,
         properties: Some(properties),
         foreign_members: None,
@@ -38,7 +43,7 @@ pub struct Typed<P> {
 impl<P: serde::Serialize> Typed<P> {
     pub fn point(lon: f64, lat: f64, properties: P) -> Typed<P> {
         Typed {
-            geometry: Geometry::new_point([round(lon), round(lat)]),
+            geometry: point_geometry(lon, lat),
             properties,
         }
     }
