@@ -12,6 +12,9 @@
 pub struct Folded {
     pub text: String,
     origin: Vec<u32>,
+    /// Where in `text` a word starts that may start a name (`capitalised`
+    /// only; a word the first-word filter rules out is not one).
+    pub starts: Vec<u32>,
 }
 
 const SOFT: u8 = b' ';
@@ -26,6 +29,7 @@ impl Folded {
         let mut f = Folded {
             text: String::with_capacity(original.len() + 1),
             origin: Vec::with_capacity(original.len() + 1),
+            starts: Vec::new(),
         };
         f.push_sep(SOFT, 0);
         fold_into(original, &mut f);
@@ -42,6 +46,7 @@ impl Folded {
         let mut f = Folded {
             text: String::with_capacity(bytes.len() / 2 + 8),
             origin: Vec::with_capacity(bytes.len() / 2 + 8),
+            starts: Vec::new(),
         };
         // The separator owed before the next folded word, and where its run
         // began; written only when a word follows, so skipped text costs
@@ -135,12 +140,24 @@ impl Folded {
                     .trim_start_matches([' ', '\t'])
                     .starts_with(|ch: char| ch.is_uppercase())
             };
-            let fold = if capital {
-                continues || starts(word, &mut lower)
+            // Whether to fold the word, and whether it may start a name if
+            // that was asked on the way.
+            let (fold, may_start) = if capital {
+                if continues {
+                    (true, None)
+                } else {
+                    let s = starts(word, &mut lower);
+                    (s, Some(s))
+                }
             } else if is_connector(word) {
-                continues || (next_capital() && starts(word, &mut lower))
+                if continues {
+                    (true, None)
+                } else {
+                    let s = next_capital() && starts(word, &mut lower);
+                    (s, Some(s))
+                }
             } else {
-                continues && after_capital
+                (continues && after_capital, None)
             };
             if fold {
                 match pending {
@@ -149,14 +166,24 @@ impl Folded {
                     _ => {}
                 }
                 pending = NONE;
+                let from = f.text.len();
                 if ascii {
                     // Plain ASCII word, most of the text: copy it lower-cased.
-                    let from = f.text.len();
+                    // A word folded only to continue a name ("Putin" after
+                    // "Vladimir") starts none unless the filter says it may.
+                    if may_start.unwrap_or_else(|| starts(word, &mut lower)) {
+                        f.starts.push(from as u32);
+                    }
                     f.text.push_str(word);
                     f.text[from..].make_ascii_lowercase();
                     f.origin.extend(at as u32..end as u32);
                 } else {
+                    // Not checked: every word its folding makes may start one.
                     fold_chars(word, at, &mut f);
+                    let made = f.text.as_bytes()[from - 1..].iter().enumerate();
+                    let after_space = made.filter(|&(_, &b)| b == SOFT).map(|(i, _)| from + i);
+                    f.starts
+                        .extend(after_space.filter(|&p| p < f.text.len()).map(|p| p as u32));
                 }
             } else {
                 if pending == NONE {

@@ -614,73 +614,76 @@ impl Gazetteer {
         let bytes = folded.text.as_bytes();
         let mut found: Vec<Mention> = Vec::new();
         let mut pool: Vec<PlaceIdx> = Vec::new();
-        self.names.each_match(&self.keys, bytes, |s, e, pid| {
-            let start = folded.origin(s);
-            let end = if e < bytes.len() {
-                folded.origin(e)
-            } else {
-                text.len()
-            };
-            let end = start + text[start..end].trim_end().len();
-            let surface = &text[start..end];
-            let pid = pid as usize;
-            let entries = self.pattern(pid);
-            let from = pool.len() as u32;
-            let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
-            if let Some(d) = demonym {
-                if surface.chars().next().is_some_and(char::is_uppercase) {
-                    pool.push(d.place);
-                    found.push(Mention {
-                        start,
-                        end,
-                        pattern: pid as u32,
-                        candidates: from..from + 1,
-                        demonym: true,
-                    });
+        let starts = folded.starts.iter().map(|&s| s as usize);
+        self.names
+            .each_match(&self.keys, bytes, starts, |s, e, pid| {
+                let start = folded.origin(s);
+                let end = if e < bytes.len() {
+                    folded.origin(e)
+                } else {
+                    text.len()
+                };
+                let end = start + text[start..end].trim_end().len();
+                let surface = &text[start..end];
+                let pid = pid as usize;
+                let entries = self.pattern(pid);
+                let from = pool.len() as u32;
+                let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
+                if let Some(d) = demonym {
+                    if surface.chars().next().is_some_and(char::is_uppercase) {
+                        pool.push(d.place);
+                        found.push(Mention {
+                            start,
+                            end,
+                            pattern: pid as u32,
+                            candidates: from..from + 1,
+                            demonym: true,
+                        });
+                    }
+                    return;
                 }
-                return;
-            }
-            // Most hits are ordinary lower-case words that some place is named
-            // after ("of", "bath"): out before any closer look.
-            let lower = surface.chars().next().is_some_and(char::is_lowercase);
-            if lower
-                && entries
-                    .iter()
-                    .all(|e| image::bit(&self.capitals, e.spelling as usize))
-            {
-                return;
-            }
-            // Entries come grouped by spelling ("Washington" x 100): each
-            // spelling is checked once.
-            let mut last: Option<(u32, bool)> = None;
-            pool.extend(
-                entries
-                    .iter()
-                    .filter(|e| match last {
-                        Some((sp, ok)) if sp == e.spelling => ok,
-                        _ => {
-                            let ok = case_fits(self.spellings.get(e.spelling as usize), surface);
-                            last = Some((e.spelling, ok));
-                            ok
-                        }
-                    })
-                    .map(|e| e.place),
-            );
-            let mine = &mut pool[from as usize..];
-            mine.sort_unstable();
-            let distinct = dedup_sorted(mine);
-            pool.truncate(from as usize + distinct);
-            if distinct == 0 {
-                return;
-            }
-            found.push(Mention {
-                start,
-                end,
-                pattern: pid as u32,
-                candidates: from..pool.len() as u32,
-                demonym: false,
+                // Most hits are ordinary lower-case words that some place is named
+                // after ("of", "bath"): out before any closer look.
+                let lower = surface.chars().next().is_some_and(char::is_lowercase);
+                if lower
+                    && entries
+                        .iter()
+                        .all(|e| image::bit(&self.capitals, e.spelling as usize))
+                {
+                    return;
+                }
+                // Entries come grouped by spelling ("Washington" x 100): each
+                // spelling is checked once.
+                let mut last: Option<(u32, bool)> = None;
+                pool.extend(
+                    entries
+                        .iter()
+                        .filter(|e| match last {
+                            Some((sp, ok)) if sp == e.spelling => ok,
+                            _ => {
+                                let ok =
+                                    case_fits(self.spellings.get(e.spelling as usize), surface);
+                                last = Some((e.spelling, ok));
+                                ok
+                            }
+                        })
+                        .map(|e| e.place),
+                );
+                let mine = &mut pool[from as usize..];
+                mine.sort_unstable();
+                let distinct = dedup_sorted(mine);
+                pool.truncate(from as usize + distinct);
+                if distinct == 0 {
+                    return;
+                }
+                found.push(Mention {
+                    start,
+                    end,
+                    pattern: pid as u32,
+                    candidates: from..pool.len() as u32,
+                    demonym: false,
+                });
             });
-        });
         // Longest match wins ("Suwałki Gap" over "Suwałki"), then leftmost.
         // A leading "the" does not make a name longer: "the Baltic Sea" is
         // the sea, not the alias "the Baltic" followed by "Sea".

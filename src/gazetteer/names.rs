@@ -111,18 +111,19 @@ impl NameTable {
 
     /// Calls `found(start, end, key)` for every key that occurs in `folded`
     /// (text folded as the keys were, each word after a space) on word
-    /// boundaries: from each word start, spans grown a separator at a time
-    /// while some longer key starts with them.
+    /// boundaries, starting at one of `starts` (word starts, ascending):
+    /// from each, spans grown a separator at a time while some longer key
+    /// starts with them.
     pub fn each_match(
         &self,
         keys: &Strings,
         folded: &[u8],
+        starts: impl IntoIterator<Item = usize>,
         mut found: impl FnMut(usize, usize, u32),
     ) {
         // Looked up once, not per probe.
         let slots = self.bytes();
-        for space in memchr::memchr_iter(b' ', folded) {
-            let start = space + 1;
+        for start in starts {
             let mut end = start;
             while end < folded.len() {
                 // Past the span's first byte, or the separator it grows over.
@@ -197,7 +198,8 @@ mod tests {
     fn found(keys: &Strings, text: &str) -> Vec<String> {
         let table = NameTable::build(keys);
         let mut out = Vec::new();
-        table.each_match(keys, text.as_bytes(), |s, e, k| {
+        let starts = memchr::memchr_iter(b' ', text.as_bytes()).map(|space| space + 1);
+        table.each_match(keys, text.as_bytes(), starts, |s, e, k| {
             assert_eq!(&text[s..e], keys.get(k as usize));
             out.push(text[s..e].to_string());
         });
