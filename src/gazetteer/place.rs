@@ -140,9 +140,59 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     Haversine.distance(Point::new(lon1, lat1), Point::new(lon2, lat2)) / 1000.0
 }
 
+/// geo's mean Earth radius, in kilometres.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Whether two points are certainly more than `km` apart (`distance_km`),
+/// told without trigonometry; false means they may or may not be. The
+/// haversine is `h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)` and the
+/// distance `2R asin(√h)`, so a lower bound of `h` above `(km / 2R)²`
+/// (which is at least `sin²(km / 2R)`) puts the points farther apart; the
+/// bound takes `cos x ≥ 1 - x²/2` and `sin x ≥ x - x³/6` (x ≥ 0), with a
+/// margin for rounding. Most candidate places of a name lie on other
+/// continents than an article's other places: this saves the sines.
+pub fn plainly_farther_than(lat1: f64, lon1: f64, lat2: f64, lon2: f64, km: f64) -> bool {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let mut dl = (lon1 - lon2).abs().to_radians() % std::f64::consts::TAU;
+    if dl > std::f64::consts::PI {
+        dl = std::f64::consts::TAU - dl;
+    }
+    let half = dl / 2.0;
+    let sin_half = half - half * half * half / 6.0;
+    let cos = |p: f64| (1.0 - p * p / 2.0).max(0.0);
+    let bound = cos(p1) * cos(p2) * sin_half * sin_half;
+    let angle = km / (2.0 * EARTH_RADIUS_KM);
+    bound > angle * angle * (1.0 + 1e-9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_plainly_farther_apart_are_farther_apart() {
+        // Vilnius and Washington: told apart without the sines.
+        assert!(plainly_farther_than(54.69, 25.28, 38.9, -77.04, 250.0));
+        // Vilnius and Kaunas (~90 km), and two points astride the date line
+        // (~55 km): maybe near, measured.
+        assert!(!plainly_farther_than(54.69, 25.28, 54.9, 23.9, 250.0));
+        assert!(!plainly_farther_than(10.0, 179.8, 10.0, -179.7, 250.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bound_never_calls_near_points_far(
+            lat1 in -90.0f64..90.0, lon1 in -180.0f64..180.0,
+            dlat in -3.0f64..3.0, dlon in -40.0f64..40.0,
+            km in 1.0f64..2000.0,
+        ) {
+            let lat2 = (lat1 + dlat).clamp(-90.0, 90.0);
+            let lon2 = lon1 + dlon;
+            if plainly_farther_than(lat1, lon1, lat2, lon2, km) {
+                proptest::prop_assert!(distance_km(lat1, lon1, lat2, lon2) > km);
+            }
+        }
+    }
 
     #[test]
     fn vilnius_to_warsaw_is_about_390_km() {

@@ -7,7 +7,7 @@
 //! ("Rota, Spain"), and the words around the name (locative prepositions,
 //! titles and first names that mark a person).
 
-use super::place::{Place, PlaceCore, PlaceKind, distance_km};
+use super::place::{Place, PlaceCore, PlaceKind, distance_km, plainly_farther_than};
 use compact_str::CompactString;
 
 use super::{Ambiguity, Found, Gazetteer, Mention, PlaceIdx};
@@ -132,6 +132,9 @@ const SPEECH_VERBS: &[&str] = &[
 ];
 
 const SOFTMAX_T: f64 = 0.15;
+
+/// Places this close to another of the article's are its neighbours.
+const NEAR_KM: f64 = 250.0;
 
 /// How likely a place is before any context: kind, then population and capital.
 pub fn prior(p: &Place) -> f64 {
@@ -383,7 +386,10 @@ impl Neighbourhood {
         // for places plainly farther apart.
         if p.is_local()
             && self.points.iter().any(|&(lat, lon, k)| {
-                k != own && (p.lat - lat).abs() < 2.3 && distance_km(p.lat, p.lon, lat, lon) < 250.0
+                k != own
+                    && (p.lat - lat).abs() < 2.3
+                    && !plainly_farther_than(p.lat, p.lon, lat, lon, NEAR_KM)
+                    && distance_km(p.lat, p.lon, lat, lon) < NEAR_KM
             })
         {
             rules |= NEAR;
