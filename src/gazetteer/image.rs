@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::names::NameTable;
-use super::{Ambiguity, Place, PlaceCore, PlaceIdx};
+use super::{Place, PlaceCore, PlaceIdx};
 
 /// Many strings in one buffer, by index. `Strings::sorted` ones are
 /// searched by binary search.
@@ -246,6 +246,8 @@ pub struct Image {
     pub first_words: Vec<u64>,
     /// Every key and start of one (`names.rs`).
     pub names: NameTable,
+    /// What resolution asks of each key (`KeyFacts`), a byte per key.
+    pub key_facts: Vec<u8>,
     pub small: Small,
 }
 
@@ -260,10 +262,7 @@ pub struct Small {
     pub demonyms: Vec<(String, String)>,
     /// Country code -> the codes it borders.
     pub borders: Vec<(String, Vec<String>)>,
-    /// Names that are also words or people's names, sorted, and their flags.
-    pub ambiguous: Strings,
-    pub ambiguity: Vec<Ambiguity>,
-    pub not_places: Strings,
+    /// Word lists for the words around a mention, sorted.
     pub first_names: Strings,
     pub english_words: Strings,
     pub titles: Strings,
@@ -299,6 +298,7 @@ impl Image {
             capitals: &self.capitals,
             first_words: &self.first_words,
             names: self.names.bytes(),
+            key_facts: &self.key_facts,
             small: &self.small,
         };
         postcard::to_stdvec(&stored)
@@ -321,17 +321,15 @@ impl Image {
         let ok = s.cores.len() == n_places
             && s.keys.is_well_formed()
             && s.spellings.is_well_formed()
-            && s.small.ambiguous.is_well_formed()
             && [
-                &s.small.not_places,
                 &s.small.first_names,
                 &s.small.english_words,
                 &s.small.titles,
             ]
             .iter()
             .all(|w| w.is_well_formed())
-            && s.small.ambiguity.len() == s.small.ambiguous.len()
             && s.pattern_ends.len() == s.keys.len()
+            && s.key_facts.len() == s.keys.len()
             && s.capitals.len() == s.spellings.len().div_ceil(64)
             && s.first_words.len() == (FIRST_WORD_BITS / 64) as usize
             && ascending(&s.place_ends, s.places.len())
@@ -363,6 +361,7 @@ impl Image {
             spellings: s.spellings,
             capitals: s.capitals,
             first_words: s.first_words,
+            key_facts: s.key_facts.to_vec(),
             small: s.small,
         })
     }
@@ -426,6 +425,8 @@ struct Stored<'a> {
     first_words: &'a [u64],
     #[serde(with = "serde_bytes")]
     names: &'a [u8],
+    #[serde(with = "serde_bytes")]
+    key_facts: &'a [u8],
     small: &'a Small,
 }
 
@@ -449,6 +450,8 @@ struct Loaded<'a> {
     first_words: Vec<u64>,
     #[serde(borrow, with = "serde_bytes")]
     names: &'a [u8],
+    #[serde(borrow, with = "serde_bytes")]
+    key_facts: &'a [u8],
     small: Small,
 }
 
@@ -592,6 +595,7 @@ mod tests {
             entries: vec![Entry { spelling: 0, place }],
             capitals: capital_bits(&spellings),
             names: NameTable::build(&keys),
+            key_facts: vec![0],
             keys,
             spellings,
             small: Small::default(),
@@ -604,6 +608,7 @@ mod tests {
         let image = Image::from_bytes(&original.to_bytes().unwrap()).unwrap();
         assert_eq!(image.cores, original.cores);
         assert_eq!(image.capitals, original.capitals);
+        assert_eq!(image.key_facts, original.key_facts);
         assert_eq!(image.first_words, original.first_words);
         assert_eq!(image.places.len(), 1);
         assert_eq!(image.places.get(0).names, ["Vilnius", "Wilno"]);

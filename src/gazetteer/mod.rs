@@ -106,6 +106,52 @@ impl Ambiguity {
     }
 }
 
+/// What resolution asks of a name (key) at every mention of it, worked out
+/// once per key when the image is made: a byte read instead of the key's
+/// text and two word-list lookups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyFacts(u8);
+
+impl KeyFacts {
+    const SINGLE_WORD: u8 = 1;
+    const WORD: u8 = 1 << 1;
+    const FIRST_NAME: u8 = 1 << 2;
+    const SURNAME: u8 = 1 << 3;
+    const NOT_PLACE: u8 = 1 << 4;
+
+    fn of(key: &str, ambiguity: Ambiguity, not_place: bool) -> KeyFacts {
+        let bit = |set: bool, b: u8| if set { b } else { 0 };
+        KeyFacts(
+            bit(!key.contains([' ', '|']), Self::SINGLE_WORD)
+                | bit(ambiguity.word, Self::WORD)
+                | bit(ambiguity.first_name, Self::FIRST_NAME)
+                | bit(ambiguity.surname, Self::SURNAME)
+                | bit(not_place, Self::NOT_PLACE),
+        )
+    }
+
+    /// The name is one word ("rota", not "suwalki gap" or "u| s").
+    pub fn single_word(self) -> bool {
+        self.0 & Self::SINGLE_WORD != 0
+    }
+
+    /// Whether the name is also a word or a person's name
+    /// (`ambiguous_names.tsv`).
+    pub fn ambiguity(self) -> Ambiguity {
+        Ambiguity {
+            word: self.0 & Self::WORD != 0,
+            first_name: self.0 & Self::FIRST_NAME != 0,
+            surname: self.0 & Self::SURNAME != 0,
+        }
+    }
+
+    /// The name is on the list of names that are never places
+    /// (`not_places.txt`).
+    pub fn not_place(self) -> bool {
+        self.0 & Self::NOT_PLACE != 0
+    }
+}
+
 pub struct Gazetteer {
     places: Places,
     cores: Vec<PlaceCore>,
@@ -123,14 +169,13 @@ pub struct Gazetteer {
     first_words: Vec<u64>,
     /// Every key and start of one, for `find`.
     names: NameTable,
+    /// `KeyFacts` of each key.
+    key_facts: Vec<u8>,
     countries: HashMap<String, PlaceIdx>,
     admin1: HashMap<(String, String), PlaceIdx>,
     borders: HashMap<String, Vec<String>>,
     /// Countries that share a border, both ways, as packed codes.
     neighbours: HashSet<(u16, u16)>,
-    ambiguous: WordSet,
-    ambiguity: Vec<Ambiguity>,
-    not_places: WordSet,
     first_names: WordSet,
     english_words: WordSet,
     titles: WordSet,
@@ -309,6 +354,7 @@ impl Gazetteer {
             capitals,
             first_words,
             names,
+            key_facts,
             small,
         } = image;
         let borders: HashMap<String, Vec<String>> = small.borders.into_iter().collect();
@@ -322,6 +368,7 @@ impl Gazetteer {
             capitals,
             first_words,
             names,
+            key_facts,
             countries: small.countries.into_iter().collect(),
             admin1: small.admin1.into_iter().collect(),
             neighbours: borders
@@ -332,9 +379,6 @@ impl Gazetteer {
                 })
                 .collect(),
             borders,
-            ambiguous: WordSet::new(small.ambiguous),
-            ambiguity: small.ambiguity,
-            not_places: WordSet::new(small.not_places),
             first_names: WordSet::new(small.first_names),
             english_words: WordSet::new(small.english_words),
             titles: WordSet::new(small.titles),
@@ -361,31 +405,30 @@ impl Gazetteer {
                     (k, a)
                 })
                 .collect();
-            let ambiguous = Strings::sorted(flags.keys());
-            let ambiguity = (0..ambiguous.len())
-                .map(|i| flags[ambiguous.get(i)])
-                .collect();
             let list = |name: &str| -> Result<Strings, GazetteerError> {
                 Ok(Strings::sorted(src(name)?.word_list()))
             };
             Ok((
-                ambiguous,
-                ambiguity,
-                list("not_places.txt")?,
+                flags,
+                WordSet::new(list("not_places.txt")?),
                 list("first_names.tsv")?,
                 list("english_words.tsv")?,
                 list("person_titles.txt")?,
             ))
         };
         let (words, main) = rayon::join(words, || Gazetteer::build_places(config));
-        let (ambiguous, ambiguity, not_places, first_names, english_words, titles) = words?;
+        let (ambiguity, not_places, first_names, english_words, titles) = words?;
         let mut image = main?;
-        image.small.ambiguous = ambiguous;
-        image.small.ambiguity = ambiguity;
-        image.small.not_places = not_places;
         image.small.first_names = first_names;
         image.small.english_words = english_words;
         image.small.titles = titles;
+        image.key_facts = (0..image.keys.len())
+            .map(|i| {
+                let key = image.keys.get(i);
+                let flags = ambiguity.get(key).copied().unwrap_or_default();
+                KeyFacts::of(key, flags, not_places.contains(key)).0
+            })
+            .collect();
         Ok(image)
     }
 
@@ -492,6 +535,8 @@ impl Gazetteer {
             capitals: image::capital_bits(&index.spellings),
             spellings: index.spellings,
             names: index.names,
+            // Made by `build_image` once the word lists are read.
+            key_facts: Vec::new(),
             small: image::Small {
                 countries,
                 admin1,
@@ -540,19 +585,13 @@ impl Gazetteer {
             .is_some_and(|v| v.iter().any(|x| x == b))
     }
 
-    pub fn ambiguity(&self, key: &str) -> Ambiguity {
-        self.ambiguous
-            .position(key)
-            .map(|i| self.ambiguity[i])
-            .unwrap_or_default()
-    }
-
-    pub fn is_not_place(&self, key: &str) -> bool {
-        self.not_places.contains(key)
-    }
-
     pub fn is_first_name(&self, key: &str) -> bool {
         self.first_names.contains(key)
+    }
+
+    /// What resolution asks of key (pattern) `pattern`.
+    pub fn key_facts(&self, pattern: u32) -> KeyFacts {
+        KeyFacts(self.key_facts[pattern as usize])
     }
 
     /// The folded text of a key (pattern).
@@ -983,6 +1022,30 @@ mod tests {
                 "{name} is not built in"
             );
         }
+    }
+
+    #[test]
+    fn key_facts_keep_what_resolution_asks_of_a_name() {
+        let person = Ambiguity {
+            first_name: true,
+            surname: true,
+            ..Ambiguity::default()
+        };
+        let jordan = KeyFacts::of("jordan", person, false);
+        assert!(jordan.single_word() && !jordan.not_place());
+        assert_eq!(jordan.ambiguity(), person);
+        let word = Ambiguity {
+            word: true,
+            ..Ambiguity::default()
+        };
+        let may = KeyFacts::of("may", word, true);
+        assert!(may.not_place());
+        assert_eq!(may.ambiguity(), word);
+        for name in ["suwalki gap", "u| s"] {
+            assert!(!KeyFacts::of(name, Ambiguity::default(), false).single_word());
+        }
+        let rota = KeyFacts::of("rota", Ambiguity::default(), false);
+        assert!(rota.single_word() && !rota.ambiguity().any() && !rota.not_place());
     }
 
     #[test]

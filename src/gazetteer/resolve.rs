@@ -418,8 +418,8 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let names: Vec<(bool, Ambiguity)> = mentions
         .iter()
         .map(|m| {
-            let key = g.key(m.pattern);
-            (!key.contains([' ', '|']), g.ambiguity(key))
+            let facts = g.key_facts(m.pattern);
+            (facts.single_word(), facts.ambiguity())
         })
         .collect();
     // Mentions that are plainly not places are out before they can lend context.
@@ -431,7 +431,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             let not_a_place = m.demonym
                 || c.compound
                 || g.is_title(&c.prev)
-                || (single && g.is_not_place(g.key(m.pattern)))
+                || (single && g.key_facts(m.pattern).not_place())
                 || (single && c.prev_capitalised && g.is_first_name(&c.prev));
             !not_a_place
         })
