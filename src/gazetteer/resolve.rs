@@ -196,12 +196,7 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
         ),
     };
     if last.is_some_and(char::is_alphanumeric) && trimmed.len() < before.len() {
-        let start = trimmed
-            .char_indices()
-            .rev()
-            .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
-            .last()
-            .map_or(trimmed.len(), |(i, _)| i);
+        let start = word_start(trimmed);
         let word = trimmed[start..].trim_start_matches('.');
         c.prev_capitalised = word.chars().next().is_some_and(char::is_uppercase);
         c.prev = lowercase(word.trim_end_matches('.'));
@@ -218,14 +213,16 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
     let after = &text[m.end..];
     let spaced = after.trim_start_matches([' ', '\t']);
     if spaced.len() < after.len() {
-        let end = spaced
-            .char_indices()
-            .find(|(_, ch)| !ch.is_alphanumeric())
-            .map_or(spaced.len(), |(i, _)| i);
-        let word = &spaced[..end];
+        let word = &spaced[..word_end(spaced)];
         c.next_capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        c.next_acronym = word.chars().count() >= 2
-            && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric());
+        c.next_acronym = if word.is_ascii() {
+            word.len() >= 2
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        } else {
+            word.chars().count() >= 2 && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric())
+        };
         c.next = lowercase(word);
     }
     if let Some(rest) = after.strip_prefix(',') {
@@ -234,6 +231,42 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
         c.qualifier = mentions.get(i + 1).filter(|n| n.start == at).map(|_| i + 1);
     }
     c
+}
+
+/// Where the run of letters, digits and dots that ends `s` starts. ASCII
+/// byte by byte, nearly always; by characters from the first byte that is
+/// not.
+fn word_start(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.') {
+        i -= 1;
+    }
+    if i > 0 && !b[i - 1].is_ascii() {
+        return s
+            .char_indices()
+            .rev()
+            .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
+            .last()
+            .map_or(s.len(), |(i, _)| i);
+    }
+    i
+}
+
+/// Where the run of letters and digits that starts `s` ends (as `word_start`).
+fn word_end(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    if i < b.len() && !b[i].is_ascii() {
+        return s
+            .char_indices()
+            .find(|(_, ch)| !ch.is_alphanumeric())
+            .map_or(s.len(), |(i, _)| i);
+    }
+    i
 }
 
 /// `word` lower-cased as `str::to_lowercase` does, inline (no allocation
