@@ -143,26 +143,41 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 /// geo's mean Earth radius, in kilometres.
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-/// Whether two points are certainly more than `km` apart (`distance_km`),
-/// told without trigonometry; false means they may or may not be. The
-/// haversine is `h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)` and the
-/// distance `2R asin(√h)`, so a lower bound of `h` above `(km / 2R)²`
-/// (which is at least `sin²(km / 2R)`) puts the points farther apart; the
-/// bound takes `cos x ≥ 1 - x²/2` and `sin x ≥ x - x³/6` (x ≥ 0), with a
-/// margin for rounding. Most candidate places of a name lie on other
-/// continents than an article's other places: this saves the sines.
-pub fn plainly_farther_than(lat1: f64, lon1: f64, lat2: f64, lon2: f64, km: f64) -> bool {
+/// Whether two points are less than `km` apart: `distance_km(..) < km`,
+/// with the trigonometry only for points the bounds below cannot tell.
+///
+/// The haversine is `h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)` and the
+/// distance `2R asin(√h)`, so the points are nearer than `km` exactly when
+/// `h < sin²(a)`, `a = km / 2R`. Bounds without trigonometry (x ≥ 0):
+/// `x - x³/6 ≤ sin x ≤ x` and `1 - x²/2 ≤ cos x ≤ 1 - x²/2 + x⁴/24`; each
+/// side is decided only with a margin far above rounding. Most pairs an
+/// article gives are plainly near or plainly far.
+pub fn within_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64, km: f64) -> bool {
+    use std::f64::consts::{PI, TAU};
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let mut dl = (lon1 - lon2).abs().to_radians() % std::f64::consts::TAU;
-    if dl > std::f64::consts::PI {
-        dl = std::f64::consts::TAU - dl;
+    // sin² is even and of period π in Δλ/2: Δλ taken into [0, π].
+    let mut dl = (lon1 - lon2).abs().to_radians();
+    if dl > TAU {
+        dl %= TAU;
     }
-    let half = dl / 2.0;
-    let sin_half = half - half * half * half / 6.0;
-    let cos = |p: f64| (1.0 - p * p / 2.0).max(0.0);
-    let bound = cos(p1) * cos(p2) * sin_half * sin_half;
-    let angle = km / (2.0 * EARTH_RADIUS_KM);
-    bound > angle * angle * (1.0 + 1e-9)
+    if dl > PI {
+        dl = TAU - dl;
+    }
+    let (x, y) = ((p1 - p2).abs() / 2.0, dl / 2.0);
+    let sin_low = |v: f64| (v - v * v * v / 6.0).max(0.0);
+    let cos_low = |p: f64| (1.0 - p * p / 2.0).max(0.0);
+    let cos_high = |p: f64| 1.0 - p * p / 2.0 + p * p * p * p / 24.0;
+    let h_low = sin_low(x).powi(2) + cos_low(p1) * cos_low(p2) * sin_low(y).powi(2);
+    let h_high = x * x + cos_high(p1) * cos_high(p2) * y * y;
+    let a = km / (2.0 * EARTH_RADIUS_KM);
+    const MARGIN: f64 = 1e-9;
+    if h_low > a * a * (1.0 + MARGIN) {
+        return false;
+    }
+    if h_high < sin_low(a).powi(2) * (1.0 - MARGIN) {
+        return true;
+    }
+    distance_km(lat1, lon1, lat2, lon2) < km
 }
 
 #[cfg(test)]
@@ -170,27 +185,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn points_plainly_farther_apart_are_farther_apart() {
-        // Vilnius and Washington: told apart without the sines.
-        assert!(plainly_farther_than(54.69, 25.28, 38.9, -77.04, 250.0));
-        // Vilnius and Kaunas (~90 km), and two points astride the date line
-        // (~55 km): maybe near, measured.
-        assert!(!plainly_farther_than(54.69, 25.28, 54.9, 23.9, 250.0));
-        assert!(!plainly_farther_than(10.0, 179.8, 10.0, -179.7, 250.0));
+    fn near_and_far_points_are_told_as_the_haversine_tells_them() {
+        // Vilnius: Kaunas (~90 km) near, Warsaw (~390 km) and Washington far.
+        assert!(within_km(54.69, 25.28, 54.9, 23.9, 250.0));
+        assert!(!within_km(54.69, 25.28, 52.23, 21.01, 250.0));
+        assert!(!within_km(54.69, 25.28, 38.9, -77.04, 250.0));
+        // Astride the date line (~55 km), and near a pole.
+        assert!(within_km(10.0, 179.8, 10.0, -179.7, 250.0));
+        assert!(within_km(89.5, 0.0, 89.5, 180.0, 250.0));
     }
 
     proptest::proptest! {
         #[test]
-        fn the_bound_never_calls_near_points_far(
+        fn within_km_is_the_haversine_compared(
             lat1 in -90.0f64..90.0, lon1 in -180.0f64..180.0,
-            dlat in -3.0f64..3.0, dlon in -40.0f64..40.0,
+            dlat in -4.0f64..4.0, dlon in -60.0f64..60.0,
             km in 1.0f64..2000.0,
         ) {
             let lat2 = (lat1 + dlat).clamp(-90.0, 90.0);
             let lon2 = lon1 + dlon;
-            if plainly_farther_than(lat1, lon1, lat2, lon2, km) {
-                proptest::prop_assert!(distance_km(lat1, lon1, lat2, lon2) > km);
-            }
+            proptest::prop_assert_eq!(
+                within_km(lat1, lon1, lat2, lon2, km),
+                distance_km(lat1, lon1, lat2, lon2) < km
+            );
         }
     }
 

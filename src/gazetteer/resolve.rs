@@ -7,7 +7,7 @@
 //! ("Rota, Spain"), and the words around the name (locative prepositions,
 //! titles and first names that mark a person).
 
-use super::place::{Place, PlaceCore, PlaceKind, distance_km, plainly_farther_than};
+use super::place::{Place, PlaceCore, PlaceKind, within_km};
 use compact_str::CompactString;
 
 use super::{Ambiguity, Found, Gazetteer, Mention, PlaceIdx};
@@ -419,10 +419,7 @@ impl Neighbourhood {
         // for places plainly farther apart.
         if p.is_local()
             && self.points.iter().any(|&(lat, lon, k)| {
-                k != own
-                    && (p.lat - lat).abs() < 2.3
-                    && !plainly_farther_than(p.lat, p.lon, lat, lon, NEAR_KM)
-                    && distance_km(p.lat, p.lon, lat, lon) < NEAR_KM
+                k != own && (p.lat - lat).abs() < 2.3 && within_km(p.lat, p.lon, lat, lon, NEAR_KM)
             })
         {
             rules |= NEAR;
