@@ -16,12 +16,26 @@ use super::fold::is_word_byte;
 use super::image::{Shared, Strings};
 
 /// A slot: 0 is empty; otherwise the key index (bits 0-31), the span's
-/// length (32-47), `KEY` and `LONGER` flags and a tag of the span's hash
-/// (50-63) that rejects most other spans without reading a key.
+/// length (32-43), `KEY` and `LONGER` flags, the `NEXT` mask (46-53) and a
+/// tag of the span's hash (54-63) that rejects most other spans without
+/// reading a key.
 const LEN_SHIFT: u32 = 32;
-const KEY: u64 = 1 << 48;
-const LONGER: u64 = 1 << 49;
-const TAG_SHIFT: u32 = 50;
+const LEN_BITS: u32 = 12;
+const KEY: u64 = 1 << 44;
+const LONGER: u64 = 1 << 45;
+/// A bit per `next_bucket` of the two bytes that follow the span in the
+/// keys that grow it: a span is grown over the text's next separator only
+/// if its bucket's bit is set. Most spans with longer keys have one or two
+/// ("trump" -> "trump tower"), so most of the probes that would find
+/// nothing are not made.
+const NEXT_SHIFT: u32 = 46;
+const TAG_SHIFT: u32 = 54;
+
+/// The `NEXT` bit of the separator `sep` followed by `then` (0 at the end
+/// of the text).
+fn next_bit(sep: u8, then: u8) -> u8 {
+    1 << ((u32::from(sep) * 7 + u32::from(then)) % 8)
+}
 
 /// Slots per entry at least: linear probing stays short below 70 % full.
 const LOAD: f64 = 0.7;
@@ -33,6 +47,16 @@ pub struct Hit {
     pub key: Option<u32>,
     /// Whether some key is the span followed by a separator and more.
     pub longer: bool,
+    /// `next_bit`s of what follows the span in those keys.
+    pub next: u8,
+}
+
+impl Hit {
+    /// Whether some key may be this span grown over `sep` and `then` (the
+    /// two bytes that follow it in the text).
+    pub fn may_grow(&self, sep: u8, then: u8) -> bool {
+        self.longer && self.next & next_bit(sep, then) != 0
+    }
 }
 
 pub struct NameTable {
@@ -44,21 +68,23 @@ pub struct NameTable {
 impl NameTable {
     /// The table over `keys` (folded names; a key's number is its index).
     pub fn build(keys: &Strings) -> NameTable {
-        // Span -> (a key it is or starts, is a key, has longer keys).
-        let mut spans: rustc_hash::FxHashMap<&str, (u32, bool, bool)> =
+        // Span -> (a key it is or starts, is a key, `NEXT` bits of the
+        // longer keys).
+        let mut spans: rustc_hash::FxHashMap<&str, (u32, bool, u8)> =
             rustc_hash::FxHashMap::default();
         for i in 0..keys.len() {
             let key = keys.get(i);
-            if key.len() > u16::MAX as usize {
-                // A slot holds 16 bits of length: a "name" of 64 KB is a
+            if key.len() >= 1 << LEN_BITS {
+                // A slot holds 12 bits of length: a "name" of 4 KB is a
                 // broken row, and finding it in text would need it there.
                 continue;
             }
-            for cut in cuts(key.as_bytes()) {
-                let prefix = spans.entry(&key[..cut]).or_insert((i as u32, false, false));
-                prefix.2 = true;
+            let bytes = key.as_bytes();
+            for cut in cuts(bytes) {
+                let prefix = spans.entry(&key[..cut]).or_insert((i as u32, false, 0));
+                prefix.2 |= next_bit(bytes[cut], bytes.get(cut + 1).copied().unwrap_or(0));
             }
-            let whole = spans.entry(key).or_insert((i as u32, true, false));
+            let whole = spans.entry(key).or_insert((i as u32, true, 0));
             *whole = (i as u32, true, whole.2);
         }
         let size = ((spans.len() as f64 / LOAD) as usize + 1).next_power_of_two();
@@ -67,7 +93,7 @@ impl NameTable {
         // In key order, so the same keys always give the same table.
         let mut sorted: Vec<_> = spans.into_iter().collect();
         sorted.sort_unstable();
-        for (span, (key, is_key, longer)) in sorted {
+        for (span, (key, is_key, next)) in sorted {
             let h = hash(span.as_bytes());
             let mut at = h as usize & mask;
             while slots[at] != 0 {
@@ -76,7 +102,8 @@ impl NameTable {
             slots[at] = u64::from(key)
                 | (span.len() as u64) << LEN_SHIFT
                 | if is_key { KEY } else { 0 }
-                | if longer { LONGER } else { 0 }
+                | if next != 0 { LONGER } else { 0 }
+                | u64::from(next) << NEXT_SHIFT
                 | (h >> TAG_SHIFT) << TAG_SHIFT;
         }
         let bytes: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
@@ -137,7 +164,8 @@ impl NameTable {
                 if let Some(key) = hit.key {
                     found(start, end, key);
                 }
-                if !hit.longer {
+                let then = folded.get(end + 1).copied().unwrap_or(0);
+                if end >= folded.len() || !hit.may_grow(folded[end], then) {
                     break;
                 }
             }
@@ -159,7 +187,7 @@ fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
         if s == 0 {
             return None;
         }
-        let len = ((s >> LEN_SHIFT) & 0xFFFF) as usize;
+        let len = ((s >> LEN_SHIFT) & ((1 << LEN_BITS) - 1)) as usize;
         if s & (u64::MAX << TAG_SHIFT) == tag && len == span.len() {
             let key = s as u32;
             let matches = keys
@@ -170,6 +198,7 @@ fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
                 return Some(Hit {
                     key: (s & KEY != 0).then_some(key),
                     longer: s & LONGER != 0,
+                    next: (s >> NEXT_SHIFT) as u8,
                 });
             }
         }
@@ -224,22 +253,16 @@ mod tests {
     fn a_span_is_grown_only_while_a_longer_name_starts_with_it() {
         let k = keys(&["bay of biscay", "bay"]);
         let table = NameTable::build(&k);
-        assert_eq!(
-            table.get(&k, b"bay"),
-            Some(Hit {
-                key: Some(0),
-                longer: true
-            })
-        );
-        assert_eq!(
-            table.get(&k, b"bay of"),
-            Some(Hit {
-                key: None,
-                longer: true
-            })
-        );
+        let bay = table.get(&k, b"bay").unwrap();
+        assert_eq!((bay.key, bay.longer), (Some(0), true));
+        // Grown over " o", as in the longer name, not over " n" or "| ".
+        assert!(bay.may_grow(b' ', b'o'));
+        assert!(!bay.may_grow(b' ', b'n') && !bay.may_grow(b'|', b' '));
+        let bay_of = table.get(&k, b"bay of").unwrap();
+        assert_eq!((bay_of.key, bay_of.longer), (None, true));
         assert_eq!(table.get(&k, b"of biscay"), None);
         assert_eq!(found(&k, " bay of biscay"), ["bay", "bay of biscay"]);
+        assert_eq!(found(&k, " bay near biscay| bay"), ["bay", "bay"]);
     }
 
     #[test]
