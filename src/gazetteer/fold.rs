@@ -301,6 +301,12 @@ fn next_start(bytes: &[u8], mut at: usize) -> usize {
             return bytes.len();
         };
         if i == 0 || !bytes[i - 1].is_ascii_alphanumeric() {
+            // Curly quotes, dashes and odd spaces start no word: passed
+            // over here as ASCII punctuation is.
+            if is_general_punctuation(&bytes[i..]) {
+                at = i + 3;
+                continue;
+            }
             return i;
         }
         // Inside a word ("iPhone", "café"): go past it, non-ASCII bytes
@@ -316,6 +322,13 @@ fn next_start(bytes: &[u8], mut at: usize) -> usize {
             return bytes.len();
         }
     }
+}
+
+/// Whether `b` starts with a character of Unicode's General Punctuation
+/// block (U+2000-U+206F: spaces, dashes, quotes, format marks), none of
+/// them a letter, digit or combining mark.
+fn is_general_punctuation(b: &[u8]) -> bool {
+    matches!(b, [0xE2, 0x80, _, ..] | [0xE2, 0x81, 0x80..=0xAF, ..])
 }
 
 /// The first byte at or after `from` that `hit` holds for: sixteen bytes
@@ -459,6 +472,21 @@ mod tests {
                 .text
                 .contains("zurich")
         );
+    }
+
+    #[test]
+    fn general_punctuation_is_no_letter() {
+        for c in '\u{2000}'..='\u{206F}' {
+            let mut b = [0u8; 4];
+            let bytes = c.encode_utf8(&mut b).as_bytes();
+            assert!(is_general_punctuation(bytes), "{c:?}");
+            assert!(!c.is_alphanumeric() && !is_combining(c), "{c:?}");
+        }
+        assert!(!is_general_punctuation("\u{2070}".as_bytes()));
+        assert!(!is_general_punctuation("é".as_bytes()));
+        // Passed over between words, as ASCII punctuation is.
+        let f = Folded::capitalised("troops \u{201c}Rota\u{201d} \u{2014} Vilnius", |_| true);
+        assert_eq!(f.text, "| rota| vilnius");
     }
 
     #[test]
