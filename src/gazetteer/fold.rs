@@ -479,6 +479,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn first_finds_what_a_plain_search_finds(
+            bytes in proptest::collection::vec(proptest::sample::select(b"ab Z9\xC3\xA9.".to_vec()), 0..80),
+            from in 0usize..90,
+        ) {
+            let hit = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80;
+            let plain = bytes.get(from..).and_then(|r| r.iter().position(|&b| hit(b)).map(|p| from + p));
+            proptest::prop_assert_eq!(first(&bytes, from, hit), plain);
+        }
+    }
+
     #[test]
     fn general_punctuation_is_no_letter() {
         for c in '\u{2000}'..='\u{206F}' {
