@@ -106,20 +106,17 @@ impl Folded {
             }
             let mut end = at + len;
             let mut ascii = b < 0x80;
-            while end < bytes.len() {
-                let e = bytes[end];
-                if e.is_ascii_alphanumeric() {
-                    end += 1;
-                } else if e < 0x80 {
+            loop {
+                end = first(bytes, end, |e| !e.is_ascii_alphanumeric()).unwrap_or(bytes.len());
+                if end >= bytes.len() || bytes[end] < 0x80 {
                     break;
-                } else {
-                    match original[end..].chars().next() {
-                        Some(ch) if ch.is_alphanumeric() || is_combining(ch) => {
-                            ascii = false;
-                            end += ch.len_utf8();
-                        }
-                        _ => break,
+                }
+                match original[end..].chars().next() {
+                    Some(ch) if ch.is_alphanumeric() || is_combining(ch) => {
+                        ascii = false;
+                        end += ch.len_utf8();
                     }
+                    _ => break,
                 }
             }
             let word = &original[at..end];
