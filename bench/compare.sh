@@ -6,9 +6,11 @@
 # eventmap is timed as a whole process (start-up, gazetteer load, reading
 # and writing JSON lines) on one core and on all cores; the Python taggers
 # in-process, their start-up (building their lookup) timed apart.
-# Each is run RUNS times (default 3; eventmap's runs taken in turn, so a
-# slow minute of a shared machine falls on all of them) and the median
-# time is reported, with the largest peak memory.
+# Each is run RUNS times (default 3), in rounds: a round times every
+# eventmap command and then each Python tagger once, so that a slow minute
+# of a shared machine falls on all of them; the median time is reported,
+# with the largest peak memory, and each ratio is the median of the
+# rounds' own ratios.
 # usage: [RUNS=n] bench/compare.sh [MB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,60 +51,58 @@ one_core=(env RAYON_NUM_THREADS=1)
 if command -v taskset >/dev/null; then
   one_core+=(taskset -c "$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')")
 fi
-for _ in $(seq "$runs"); do
-  run "eventmap_tag_1core" "${one_core[@]}" "$bin" tag --jsonl "$work/input.jsonl"
-  run "eventmap_tag_allcores" "$bin" tag --jsonl "$work/input.jsonl"
-  run "eventmap_extract_1core" "${one_core[@]}" "$bin" extract --jsonl "$work/input.jsonl"
-  run "eventmap_extract_allcores" "$bin" extract --jsonl "$work/input.jsonl"
-done > "$work/eventmap.txt"
-"$venv/bin/python" - "$work/input.jsonl" "$runs" > "$work/python.txt" <<'PY'
-import json, resource, statistics, sys, time
+cat > "$work/python.py" <<'PY'
+import json, resource, sys, time
 texts = [json.loads(l)["text"] for l in open(sys.argv[1])]
-runs = int(sys.argv[2])
 
 def timed(name, setup, tag):
     t0 = time.perf_counter()
     state = setup()
     t1 = time.perf_counter()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for t in texts:
-            tag(state, t)
-        times.append(time.perf_counter() - start)
+    for t in texts:
+        tag(state, t)
+    t2 = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(name, f"{statistics.median(times):.3f}", peak, f"{t1 - t0:.3f}")
+    print(name, f"{t2 - t1:.3f}", peak, f"{t1 - t0:.3f}")
 
 from geotext import GeoText
 timed("geotext", lambda: GeoText("warm up"), lambda _, t: GeoText(t))
 from flashgeotext.geotext import GeoText as Flash
 timed("flashgeotext", lambda: Flash(), lambda g, t: g.extract(input_text=t))
 PY
-python3 - "$work/input.jsonl" "$work/eventmap.txt" "$work/python.txt" "$(nproc)" <<'PY'
+for round in $(seq "$runs"); do
+  {
+    run "eventmap_tag_1core" "${one_core[@]}" "$bin" tag --jsonl "$work/input.jsonl"
+    run "eventmap_tag_allcores" "$bin" tag --jsonl "$work/input.jsonl"
+    run "eventmap_extract_1core" "${one_core[@]}" "$bin" extract --jsonl "$work/input.jsonl"
+    run "eventmap_extract_allcores" "$bin" extract --jsonl "$work/input.jsonl"
+    "$venv/bin/python" "$work/python.py" "$work/input.jsonl"
+  } | sed "s/^/$round /"
+done > "$work/rounds.txt"
+python3 - "$work/input.jsonl" "$work/rounds.txt" "$(nproc)" <<'PY'
 import os, statistics, sys
 size = os.path.getsize(sys.argv[1]) / 1e6
 docs = sum(1 for _ in open(sys.argv[1]))
-runs = {}
+rounds = {}  # round -> name -> seconds
+rows = {}  # name -> ([seconds], peak MB, start-up seconds or None)
 for line in open(sys.argv[2]):
-    name, secs, kb = line.split()
-    runs.setdefault(name, []).append((float(secs), int(kb) / 1024))
-rows = {
-    name: (statistics.median(s for s, _ in r), max(m for _, m in r), None)
-    for name, r in runs.items()
-}
-for line in open(sys.argv[3]):
-    name, secs, kb, startup = line.split()
-    rows[name] = (float(secs), int(kb) / 1024, float(startup))
-print(f"input: {size:.1f} MB, {docs} documents; {sys.argv[4]} cores; median of {len(next(iter(runs.values())))} runs")
+    r, name, secs, kb, *startup = line.split()
+    rounds.setdefault(r, {})[name] = float(secs)
+    times, mem, _ = rows.get(name, ([], 0.0, None))
+    rows[name] = (times + [float(secs)], max(mem, int(kb) / 1024), float(startup[0]) if startup else None)
+print(f"input: {size:.1f} MB, {docs} documents; {sys.argv[3]} cores; median of {len(rounds)} rounds")
 print(f"{'tagger':28} {'MB/s':>8} {'docs/s':>9} {'peak MB':>8}  note")
-for name, (secs, mem, startup) in rows.items():
+for name, (times, mem, startup) in rows.items():
+    secs = statistics.median(times)
     note = "whole process" if startup is None else f"start-up {startup:.2f} s not counted"
     print(f"{name:28} {size / secs:8.1f} {docs / secs:9.0f} {mem:8.0f}  {note}")
-g = rows["geotext"][0]
+
+def ratio(slow, fast):
+    """Median over the rounds of slow's time over fast's, in the same round."""
+    return statistics.median(r[slow] / r[fast] for r in rounds.values())
+
 for name in ("eventmap_tag_1core", "eventmap_tag_allcores", "flashgeotext"):
-    print(f"{name} / geotext: {g / rows[name][0]:.2f}x")
-one, all_ = rows["eventmap_tag_1core"][0], rows["eventmap_tag_allcores"][0]
-print(f"eventmap tag, all cores / one core: {one / all_:.2f}x")
-e1, ea = rows["eventmap_extract_1core"][0], rows["eventmap_extract_allcores"][0]
-print(f"eventmap extract, all cores / one core: {e1 / ea:.2f}x")
+    print(f"{name} / geotext: {ratio('geotext', name):.2f}x")
+print(f"eventmap tag, all cores / one core: {ratio('eventmap_tag_1core', 'eventmap_tag_allcores'):.2f}x")
+print(f"eventmap extract, all cores / one core: {ratio('eventmap_extract_1core', 'eventmap_extract_allcores'):.2f}x")
 PY
