@@ -667,7 +667,9 @@ impl Gazetteer {
                 let pid = pid as usize;
                 let entries = self.pattern(pid);
                 let from = pool.len() as u32;
-                let demonym = entries.iter().find(|e| e.spelling == DEMONYM);
+                // A demonym's name has that one entry (`index`), and DEMONYM
+                // sorts after every spelling: only the last entry can be one.
+                let demonym = entries.last().filter(|e| e.spelling == DEMONYM);
                 if let Some(d) = demonym {
                     if surface.chars().next().is_some_and(char::is_uppercase) {
                         pool.push(d.place);
