@@ -90,7 +90,7 @@ impl Found {
 }
 
 /// Recognition flags of a name that is also an ordinary word or a person's name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Ambiguity {
     pub word: bool,
     pub first_name: bool,

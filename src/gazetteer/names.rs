@@ -23,11 +23,11 @@ const LEN_SHIFT: u32 = 32;
 const LEN_BITS: u32 = 12;
 const KEY: u64 = 1 << 44;
 const LONGER: u64 = 1 << 45;
-/// A bit per `next_bucket` of the two bytes that follow the span in the
-/// keys that grow it: a span is grown over the text's next separator only
-/// if its bucket's bit is set. Most spans with longer keys have one or two
-/// ("trump" -> "trump tower"), so most of the probes that would find
-/// nothing are not made.
+/// A bit per bucket (`next_bit`) of the two bytes that follow the span in
+/// the keys that grow it: a span is grown over the text's next separator
+/// only if that bucket's bit is set. Most spans are grown by few keys
+/// ("bay" -> "bay of ..."), so most of the probes that would find nothing
+/// are not made.
 const NEXT_SHIFT: u32 = 46;
 const TAG_SHIFT: u32 = 54;
 

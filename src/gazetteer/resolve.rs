@@ -656,7 +656,40 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
 
 #[cfg(test)]
 mod lowercase_tests {
-    use super::{NEAR, QUALIFIER, RULES, lowercase, weight};
+    use super::{NEAR, QUALIFIER, RULES, lowercase, weight, word_end, word_start};
+
+    #[test]
+    fn words_around_a_mention_are_cut_as_by_characters() {
+        let by_chars_start = |s: &str| {
+            s.char_indices()
+                .rev()
+                .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
+                .last()
+                .map_or(s.len(), |(i, _)| i)
+        };
+        let by_chars_end = |s: &str| {
+            s.char_indices()
+                .find(|(_, ch)| !ch.is_alphanumeric())
+                .map_or(s.len(), |(i, _)| i)
+        };
+        for s in [
+            "",
+            "troops in",
+            "said Gen.",
+            "the U.S.",
+            "in Łódź",
+            "café",
+            "naïve x",
+            "über",
+            "x—y",
+            "2024 in",
+            "rue Saint-Étienne",
+            "Zürich's",
+        ] {
+            assert_eq!(word_start(s), by_chars_start(s), "{s:?}");
+            assert_eq!(word_end(s), by_chars_end(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn a_set_of_rules_weighs_the_sum_of_its_weights() {
