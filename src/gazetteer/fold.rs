@@ -177,10 +177,9 @@ impl Folded {
                 } else {
                     // Not checked: every word its folding makes may start one.
                     fold_chars(word, at, &mut f);
-                    let made = f.text.as_bytes()[from - 1..].iter().enumerate();
-                    let after_space = made.filter(|&(_, &b)| b == SOFT).map(|(i, _)| from + i);
-                    f.starts
-                        .extend(after_space.filter(|&p| p < f.text.len()).map(|p| p as u32));
+                    let text = f.text.as_bytes();
+                    let after_space = (from..text.len()).filter(|&p| p > 0 && text[p - 1] == SOFT);
+                    f.starts.extend(after_space.map(|p| p as u32));
                 }
             } else {
                 if pending == NONE {
@@ -454,6 +453,19 @@ mod tests {
         assert_eq!(f.text, "| bay of biscay and rota| baltic states| ");
         let at = f.text.find("rota").unwrap();
         assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");
+    }
+
+    #[test]
+    fn a_word_starts_a_name_only_if_the_filter_lets_it_or_it_is_not_ascii() {
+        let f = Folded::capitalised("Vladimir Putin met Łódź officials", |w| w == b"vladimir");
+        let starts: Vec<&str> = f
+            .starts
+            .iter()
+            .map(|&s| f.text[s as usize..].split([' ', '|']).next().unwrap())
+            .collect();
+        // "putin" is folded to continue "vladimir ..." but starts nothing.
+        assert!(f.text.contains("vladimir putin"));
+        assert_eq!(starts, ["vladimir", "lodz"]);
     }
 
     #[test]
