@@ -499,7 +499,12 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let mut hood_round = 0;
     let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::new();
     let mut scored_with: Vec<Option<(usize, Option<PlaceIdx>)>> = vec![None; mentions.len()];
+    // A name repeated with the same candidates and qualifier scores the
+    // same against one neighbourhood: scored once a round, then copied.
+    let mut scored_as: rustc_hash::FxHashMap<(u32, Option<PlaceIdx>), usize> =
+        rustc_hash::FxHashMap::default();
     for round in 0..ROUNDS {
+        scored_as.clear();
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
         let mut anchors: Vec<(u32, PlaceIdx)> = mentions
@@ -530,6 +535,15 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 continue;
             }
             scored_with[i] = Some((hood_round, qualifier));
+            if let Some(&j) = scored_as.get(&(m.pattern, qualifier))
+                && found.candidates(&mentions[j]) == found.candidates(m)
+            {
+                confidence[i] = confidence[j];
+                choice[i] = choice[j];
+                support[i] = support[j];
+                rules[i] = rules[j];
+                continue;
+            }
             scored.clear();
             let candidates = found.candidates(m).iter();
             scored.extend(candidates.zip(&priors[range(m)]).map(|(&c, &p)| {
@@ -550,6 +564,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             choice[i] = (best.0, best.1);
             support[i] = weight(best.2);
             rules[i] = best.2;
+            scored_as.insert((m.pattern, qualifier), i);
         }
     }
 
