@@ -16,13 +16,12 @@ use super::fold::is_word_byte;
 use super::image::{Shared, Strings};
 
 /// A slot: 0 is empty; otherwise the key index (bits 0-31), the span's
-/// length (32-43), `KEY` and `LONGER` flags, the `NEXT` mask (46-53) and a
-/// tag of the span's hash (54-63) that rejects most other spans without
-/// reading a key.
+/// length (32-43), the `KEY` flag, the `NEXT` mask (46-53; none set when
+/// no longer key starts with the span) and a tag of the span's hash
+/// (54-63) that rejects most other spans without reading a key.
 const LEN_SHIFT: u32 = 32;
 const LEN_BITS: u32 = 12;
 const KEY: u64 = 1 << 44;
-const LONGER: u64 = 1 << 45;
 /// A bit per bucket (`next_bit`) of the two bytes that follow the span in
 /// the keys that grow it: a span is grown over the text's next separator
 /// only if that bucket's bit is set. Most spans are grown by few keys
@@ -55,7 +54,7 @@ impl Hit {
     /// Whether some key may be this span grown over `sep` and `then` (the
     /// two bytes that follow it in the text).
     pub fn may_grow(&self, sep: u8, then: u8) -> bool {
-        self.longer && self.next & next_bit(sep, then) != 0
+        self.next & next_bit(sep, then) != 0
     }
 }
 
@@ -102,7 +101,6 @@ impl NameTable {
             slots[at] = u64::from(key)
                 | (span.len() as u64) << LEN_SHIFT
                 | if is_key { KEY } else { 0 }
-                | if next != 0 { LONGER } else { 0 }
                 | u64::from(next) << NEXT_SHIFT
                 | (h >> TAG_SHIFT) << TAG_SHIFT;
         }
@@ -197,7 +195,7 @@ fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
             if matches {
                 return Some(Hit {
                     key: (s & KEY != 0).then_some(key),
-                    longer: s & LONGER != 0,
+                    longer: (s >> NEXT_SHIFT) as u8 != 0,
                     next: (s >> NEXT_SHIFT) as u8,
                 });
             }
