@@ -71,6 +71,22 @@ fn demonyms_are_not_places_but_are_tagged_as_signals() {
 }
 
 #[test]
+fn a_demonym_countries_share_names_the_most_populous() {
+    // "French" is also the French Southern Lands' demonym, "Norwegian"
+    // Svalbard's, "Indian" the British Indian Ocean Territory's.
+    let g = gaz();
+    for (text, id, code) in [
+        ("French frigates sailed.", "country:FR", "FR"),
+        ("Norwegian troops landed.", "country:NO", "NO"),
+        ("Indian diplomats met.", "country:IN", "IN"),
+    ] {
+        let with = g.tag_with_demonyms(text);
+        assert_eq!(g.place(with[0].place).id, id, "{text}");
+        assert_eq!(g.demonym(text.split(' ').next().unwrap()), Some(code));
+    }
+}
+
+#[test]
 fn a_first_name_before_a_town_makes_a_person() {
     assert!(
         ids("Talks with Vladimir Putin stalled.")

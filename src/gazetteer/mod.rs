@@ -487,23 +487,45 @@ impl Gazetteer {
             .map(|(i, p)| ((p.country.clone(), p.admin1.clone()), i as PlaceIdx))
             .collect();
 
-        let mut demonyms = Vec::new();
-        let mut borders = Vec::new();
-        let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
+        // A demonym several countries share ("French": France and the
+        // French Southern Lands; "Indian", "Norwegian") names the one with
+        // the most people in the gazetteer's towns.
+        let mut people: HashMap<&str, u64> = HashMap::default();
+        for p in places.iter().filter(|p| p.feature != "ADM1") {
+            *people.entry(p.country.as_str()).or_default() += p.population;
+        }
+        let mut owner: HashMap<String, &load::CountryFacts> = HashMap::default();
         for f in &facts {
             for d in &f.demonyms {
-                demonyms.push((fold::key(d), f.code.clone()));
-            }
-            borders.push((f.code.clone(), f.borders.clone()));
-            if let Some(&i) = country_idx.get(&f.code) {
-                for d in &f.demonyms {
-                    demonym_of.push((d.clone(), i));
-                    if d.ends_with('n') {
-                        demonym_of.push((format!("{d}s"), i));
-                    }
-                }
+                let size =
+                    |f: &load::CountryFacts| people.get(f.code.as_str()).copied().unwrap_or(0);
+                owner
+                    .entry(d.clone())
+                    .and_modify(|o| {
+                        if size(f) > size(o) {
+                            *o = f;
+                        }
+                    })
+                    .or_insert(f);
             }
         }
+        let mut owner: Vec<(String, &load::CountryFacts)> = owner.into_iter().collect();
+        owner.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut demonyms = Vec::new();
+        let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
+        for (d, f) in owner {
+            demonyms.push((fold::key(&d), f.code.clone()));
+            if let Some(&i) = country_idx.get(&f.code) {
+                if d.ends_with('n') {
+                    demonym_of.push((format!("{d}s"), i));
+                }
+                demonym_of.push((d, i));
+            }
+        }
+        let borders = facts
+            .iter()
+            .map(|f| (f.code.clone(), f.borders.clone()))
+            .collect::<Vec<_>>();
         let by_id: HashMap<&str, PlaceIdx> = places
             .iter()
             .enumerate()
