@@ -130,6 +130,37 @@ fn worker<I, R, E>(
     }
 }
 
+/// The next batch of input lines, each numbered (from 1, counted in `n`)
+/// and as read, newline included: at most `max_lines` lines or about
+/// `max_bytes` bytes. It waits for its first line, then takes only the
+/// lines already read in, so a writer that sends one line and waits gets
+/// its answer. Empty at the end of the input.
+///
+/// Lines stay bytes here: checking that they are UTF-8 is the workers'
+/// part of the work, not the one reading thread's.
+pub fn read_lines<R: std::io::Read>(
+    input: &mut std::io::BufReader<R>,
+    n: &mut usize,
+    max_lines: usize,
+    max_bytes: usize,
+) -> std::io::Result<Vec<(usize, Vec<u8>)>> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < max_lines
+        && bytes < max_bytes
+        && (batch.is_empty() || !input.buffer().is_empty())
+    {
+        let mut line = Vec::new();
+        if std::io::BufRead::read_until(input, b'\n', &mut line)? == 0 {
+            break;
+        }
+        *n += 1;
+        bytes += line.len();
+        batch.push((*n, line));
+    }
+    Ok(batch)
+}
+
 enum Outcome<E> {
     Finished(Result<(), E>),
     Panicked(Box<dyn std::any::Any + Send>),

@@ -6,7 +6,7 @@
 //! input line gives an error record (and a message on stderr) without
 //! stopping the run.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -36,28 +36,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let mut input = BufReader::with_capacity(1 << 20, source);
     let mut out = BufWriter::new(std::io::stdout());
     let (mut n, mut bad) = (0usize, 0usize);
-    // A batch waits for its first line, then takes the lines already read
-    // in: a writer that sends one line and waits gets its answer.
-    let read = || -> anyhow::Result<Vec<(usize, Vec<u8>)>> {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH_LINES
-            && bytes < BATCH_BYTES
-            && (batch.is_empty() || !input.buffer().is_empty())
-        {
-            let mut line = Vec::new();
-            if input
-                .read_until(b'\n', &mut line)
-                .context("reading the input")?
-                == 0
-            {
-                break;
-            }
-            n += 1;
-            bytes += line.len();
-            batch.push((n, line));
-        }
-        Ok(batch)
+    let read = || {
+        crate::pipeline::read_lines(&mut input, &mut n, BATCH_LINES, BATCH_BYTES)
+            .context("reading the input")
     };
     let work = |(n, line): (usize, Vec<u8>)| {
         let r = match std::str::from_utf8(&line) {

@@ -2,7 +2,7 @@
 //! why; `--jsonl` reads {"id","text"} lines and writes {"id","toponyms"}
 //! lines with Unicode code-point offsets.
 
-use std::io::{BufRead, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -10,8 +10,10 @@ use anyhow::Context;
 use crate::cli::TagArgs;
 use crate::gazetteer::{Gazetteer, Resolved};
 
-/// Lines tagged in parallel at a time: bounds memory on endless input.
-const CHUNK: usize = 512;
+/// A batch of input lines ends after this many lines or bytes, whichever
+/// comes first: memory stays bounded on endless input.
+const BATCH_LINES: usize = 512;
+const BATCH_BYTES: usize = 16 << 20;
 
 pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     let g = Gazetteer::load(&(&args.gazetteer).into()).context("loading the gazetteer")?;
@@ -55,18 +57,21 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
-    let input: Box<dyn BufRead + Send> = match file {
-        Some(p) => Box::new(std::io::BufReader::new(
+    let source: Box<dyn Read + Send> = match file {
+        Some(p) => Box::new(
             std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
-        )),
-        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+        ),
+        None => Box::new(std::io::stdin()),
     };
+    let mut input = BufReader::with_capacity(1 << 20, source);
     let mut out = BufWriter::new(std::io::stdout());
-    let mut lines = input.lines().enumerate();
-    let mut bad = 0usize;
+    let (mut n, mut bad) = (0usize, 0usize);
     crate::pipeline::run(
-        || -> anyhow::Result<_> { Ok(lines.by_ref().take(CHUNK).collect::<Vec<_>>()) },
-        |(n, line)| tag_line(g, n + 1, line),
+        || {
+            crate::pipeline::read_lines(&mut input, &mut n, BATCH_LINES, BATCH_BYTES)
+                .context("reading the input")
+        },
+        |(n, line)| tag_line(g, n, &line),
         |results| {
             for r in results {
                 match r {
@@ -93,14 +98,14 @@ fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCo
 
 /// The output line for input line `n` (without its newline; empty for a
 /// blank line), or the error to report.
-fn tag_line(g: &Gazetteer, n: usize, line: std::io::Result<String>) -> Result<Vec<u8>, String> {
-    let line = line.map_err(|e| format!("line {n}: cannot read: {e}"))?;
+fn tag_line(g: &Gazetteer, n: usize, line: &[u8]) -> Result<Vec<u8>, String> {
+    let line = std::str::from_utf8(line).map_err(|e| format!("line {n}: not UTF-8: {e}"))?;
     if line.trim().is_empty() {
         return Ok(Vec::new());
     }
     // Typed and borrowed: the text is not copied unless it has escapes.
-    let record: Record = serde_json::from_str(&line).map_err(|e| {
-        match serde_json::from_str::<serde::de::IgnoredAny>(&line) {
+    let record: Record = serde_json::from_str(line).map_err(|e| {
+        match serde_json::from_str::<serde::de::IgnoredAny>(line) {
             Ok(_) => format!("line {n}: no \"text\" string"),
             Err(_) => format!("line {n}: not JSON: {e}"),
         }
