@@ -19,6 +19,7 @@ use serde_json::value::RawValue;
 use crate::article::{self, Boilerplate};
 use crate::diagnostics::Diagnostics;
 use crate::event::{self, Lexicon};
+use crate::export::json::Object;
 use crate::export::layers::{self, ARTICLE_LAYERS, Part, PlaceUse, Rendered};
 use crate::export::text::Text;
 use crate::export::{csv, table};
@@ -34,6 +35,29 @@ struct ExtractedHead<'a> {
     source: &'a str,
     url: &'a str,
     places: &'a [PlaceUse],
+}
+
+impl ExtractedHead<'_> {
+    /// Writes the head as its derived `Serialize` does, but for the
+    /// closing brace: the layers' features follow.
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut o = Object::new(out);
+        o.str("id", self.id)
+            .str("title", self.title)
+            .opt_str("date", self.date)
+            .str("source", self.source)
+            .str("url", self.url);
+        let out = o.member("places");
+        out.push(b'[');
+        for (i, p) in self.places.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            p.write(out)?;
+        }
+        out.push(b']');
+        Ok(())
+    }
 }
 
 #[derive(Deserialize)]
@@ -98,9 +122,14 @@ pub fn extract_line(
         url: &r.url,
         places: &r.places,
     };
-    let mut out = serde_json::to_vec(&head).map_err(|e| e.to_string())?;
-    // The head is one object: its closing brace makes way for the rest.
-    out.pop();
+    let mut out = Vec::with_capacity(
+        1024 + r
+            .parts
+            .iter()
+            .map(|p| p.lines.as_bytes().len())
+            .sum::<usize>(),
+    );
+    head.write(&mut out).map_err(|e| e.to_string())?;
     for (layer, part) in ARTICLE_LAYERS.iter().zip(&r.parts) {
         write!(out, ",\"{}\":[", layer.name).map_err(|e| e.to_string())?;
         for (i, feature) in part.features().enumerate() {
@@ -172,4 +201,43 @@ pub fn read_part_line(line: &str, path: &Path) -> Result<PartLine, String> {
         places: e.places,
         parts,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_head_is_written_as_serde_writes_it() {
+        let place = |id: &str, lat| PlaceUse {
+            id: id.to_string(),
+            name: "Vilnius \"capital\"\n".to_string(),
+            kind: "city".to_string(),
+            country: "LT".to_string(),
+            admin1: String::new(),
+            population: 542_366,
+            lon: 25.2798,
+            lat,
+            mentions: 3,
+            confidence: 0.1 + 0.2,
+        };
+        let places = [place("geonames:593116", 54.68916), place("x", -0.000_001)];
+        for (date, places) in [(None, &places[..0]), (Some("2026-11-23"), &places[..])] {
+            let head = ExtractedHead {
+                id: "a\\b",
+                title: "Troops\tarrive",
+                date,
+                source: "",
+                url: "https://example.org/?a=1&b=\u{1}",
+                places,
+            };
+            let mut ours = Vec::new();
+            head.write(&mut ours).unwrap();
+            ours.push(b'}');
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&head).unwrap()
+            );
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `forces.geojson`, `events.geojson` and `movements.geojson`.
 
-use super::geojson::Typed;
+use super::geojson::{Properties, Typed};
+use super::json::Object;
 use crate::event::{self, Event, Force, TaggedArticle};
 use crate::gazetteer::Gazetteer;
 
@@ -38,6 +39,35 @@ pub struct ForceProps<'a> {
     title: &'a str,
     unit: &'a str,
     url: &'a str,
+}
+
+impl Properties for ForceProps<'_> {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut o = Object::new(out);
+        o.str("actor", self.actor)
+            .str("article", self.article)
+            .opt_str("date", self.date)
+            .str("evidence", self.evidence)
+            .str("id", &self.id)
+            .str("kind", self.kind);
+        if let Some(origin) = self.origin {
+            o.str("origin", origin);
+        }
+        if let Some(origin_id) = self.origin_id {
+            o.str("origin_id", origin_id);
+        }
+        o.str("place", self.place)
+            .str("place_id", self.place_id)
+            .value("quantity", &self.quantity)?
+            .str("rules", &self.rules)
+            .str("source", self.source)
+            .str("status", self.status)
+            .str("title", self.title)
+            .str("unit", self.unit)
+            .str("url", self.url)
+            .end();
+        Ok(())
+    }
 }
 
 fn force_props<'a>(g: &'a Gazetteer, t: &'a TaggedArticle, f: &'a Force) -> ForceProps<'a> {
@@ -109,6 +139,26 @@ pub struct EventProps<'a> {
     summary: &'a str,
     title: &'a str,
     url: &'a str,
+}
+
+impl Properties for EventProps<'_> {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        Object::new(out)
+            .str("article", self.article)
+            .opt_str("date", self.date)
+            .str("event_type", self.event_type)
+            .value("forces", &self.forces)?
+            .str("id", &self.id)
+            .value("mentions", &self.mentions)?
+            .str("place", self.place)
+            .str("place_id", self.place_id)
+            .str("source", self.source)
+            .str("summary", self.summary)
+            .str("title", self.title)
+            .str("url", self.url)
+            .end();
+        Ok(())
+    }
 }
 
 pub fn events<'a>(
@@ -189,7 +239,7 @@ mod tests {
 
     /// The feature's line, checked against `geojson::Feature`'s own
     /// serialisation of the same properties.
-    fn line<P: serde::Serialize>(f: &Typed<P>) -> String {
+    fn line<P: Properties>(f: &Typed<P>) -> String {
         let mut ours = Vec::new();
         f.write(&mut ours).unwrap();
         let feature = serde_json::to_string(&f.to_feature().unwrap()).unwrap();

@@ -1,7 +1,7 @@
 //! GeoJSON FeatureCollections per ../LAYERS.md: RFC 7946, `[lon, lat]`,
 //! flat properties, no `crs` member.
 
-use geojson::{Feature, Geometry, JsonObject, JsonValue};
+use geojson::{Feature, Geometry, GeometryValue, JsonObject, JsonValue};
 
 use super::table::{self, Layer, Row};
 
@@ -75,12 +75,57 @@ impl LayerFeature for Feature {
     }
 }
 
-impl<P: serde::Serialize> LayerFeature for Typed<P> {
+/// A feature's properties, written as compact JSON exactly as their
+/// derived `Serialize` writes them (`super::json`; a test of each holds
+/// them equal).
+pub trait Properties: serde::Serialize {
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
+}
+
+/// Writes `g` as serde writes it; points and lines, every feature's, by
+/// hand.
+fn write_geometry(out: &mut Vec<u8>, g: &Geometry) -> serde_json::Result<()> {
+    let position = |out: &mut Vec<u8>, p: &geojson::Position| -> serde_json::Result<()> {
+        out.push(b'[');
+        for (i, x) in p.as_slice().iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            super::json::value(out, x)?;
+        }
+        out.push(b']');
+        Ok(())
+    };
+    if g.bbox.is_some() || g.foreign_members.is_some() {
+        return serde_json::to_writer(out, g);
+    }
+    match &g.value {
+        GeometryValue::Point { coordinates } => {
+            out.extend_from_slice(br#"{"type":"Point","coordinates":"#);
+            position(out, coordinates)?;
+        }
+        GeometryValue::LineString { coordinates } => {
+            out.extend_from_slice(br#"{"type":"LineString","coordinates":["#);
+            for (i, p) in coordinates.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                position(out, p)?;
+            }
+            out.push(b']');
+        }
+        _ => return serde_json::to_writer(out, g),
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+impl<P: Properties> LayerFeature for Typed<P> {
     fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(br#"{"type":"Feature","geometry":"#);
-        serde_json::to_writer(&mut *out, &self.geometry)?;
+        write_geometry(out, &self.geometry)?;
         out.extend_from_slice(br#","properties":"#);
-        serde_json::to_writer(&mut *out, &self.properties)?;
+        self.properties.write(out)?;
         out.push(b'}');
         Ok(())
     }

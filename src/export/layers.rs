@@ -96,6 +96,25 @@ pub struct PlaceUse {
     pub confidence: f64,
 }
 
+impl PlaceUse {
+    /// Writes the place as its derived `Serialize` does.
+    pub fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        super::json::Object::new(out)
+            .str("id", &self.id)
+            .str("name", &self.name)
+            .str("kind", &self.kind)
+            .str("country", &self.country)
+            .str("admin1", &self.admin1)
+            .value("population", &self.population)?
+            .value("lon", &self.lon)?
+            .value("lat", &self.lat)?
+            .value("mentions", &self.mentions)?
+            .value("confidence", &self.confidence)?
+            .end();
+        Ok(())
+    }
+}
+
 /// Everything one article adds to the layers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rendered {

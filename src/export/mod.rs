@@ -6,6 +6,7 @@ pub mod forces;
 pub mod geojson;
 pub mod gpkg;
 pub mod html;
+pub mod json;
 pub mod layers;
 pub mod lock;
 pub mod styles;
