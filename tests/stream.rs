@@ -136,18 +136,37 @@ fn a_bad_line_gets_an_error_record_and_the_rest_goes_on() {
 }
 
 #[test]
-fn extract_answers_each_line_before_the_input_ends() {
+fn extract_and_tag_answer_each_line_before_the_input_ends() {
+    answers_each_line("extract", |v| {
+        assert_eq!(v["forces"][0]["properties"]["place"], "Lithuania");
+    });
+    answers_each_line("tag", |v| {
+        assert_eq!(v["toponyms"][1]["place"], "Lithuania");
+    });
+}
+
+/// Runs `command --jsonl`, sending a line at a time and reading its
+/// answer before sending the next, the input still open.
+fn answers_each_line(command: &str, check: impl Fn(&serde_json::Value)) {
     let bin = assert_cmd::cargo::cargo_bin("eventmap");
     let mut child = Command::new(bin)
         .current_dir(root())
-        .args(["extract", "--jsonl"])
+        .args([command, "--jsonl"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // Lines read on their own thread, so that an answer that never comes
+    // fails the test after a while instead of hanging it.
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
     for id in ["one", "two"] {
         writeln!(
             stdin,
@@ -157,11 +176,14 @@ fn extract_answers_each_line_before_the_input_ends() {
         .unwrap();
         stdin.flush().unwrap();
         // The input is still open: the answer must come now, not at the end.
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                panic!("{command}: no answer to line {id:?} while the input is open")
+            });
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["id"], id);
-        assert_eq!(v["forces"][0]["properties"]["place"], "Lithuania");
+        assert_eq!(v["id"], id, "{command}");
+        check(&v);
     }
     drop(stdin);
     assert!(child.wait().unwrap().success());

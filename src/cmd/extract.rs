@@ -67,8 +67,11 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
                     writeln!(out, "{}", stream::error_line(n, &e))?;
                 }
             }
-            out.flush()?;
         }
+        // `results` are the lines done so far, in order, none held back for
+        // a later one: flushed together, one write for them all, not one
+        // each (a wake-up per line for whatever reads a pipe).
+        out.flush()?;
         Ok(())
     };
     crate::pipeline::run(read, work, write)?;

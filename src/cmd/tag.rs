@@ -86,6 +86,8 @@ fn jsonl(g: &Gazetteer, file: Option<&std::path::Path>) -> anyhow::Result<ExitCo
                     }
                 }
             }
+            // The lines done so far, in order: out now, as `extract`'s are.
+            out.flush()?;
             Ok(())
         },
     )?;
