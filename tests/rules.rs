@@ -71,6 +71,23 @@ fn demonyms_are_not_places_but_are_tagged_as_signals() {
 }
 
 #[test]
+fn a_place_named_by_its_own_name_comes_before_one_that_has_it_as_another() {
+    // GeoNames lists "Arizona" among Yuma's names; the state is Arizona.
+    assert_eq!(ids("Officials in Arizona said so."), ["admin1:US.AZ"]);
+    // An exonym still finds its city: Kyiv is far larger than any place
+    // whose own name is Kiev.
+    assert_eq!(ids("Troops left Kiev on Monday."), ["geonames:703448"]);
+    let g = gaz();
+    let text = "Troops left Kiev on Monday.";
+    let r = &g.tag(text)[0];
+    assert!(
+        r.why
+            .describe(g.place(r.place).kind)
+            .contains("another of its names")
+    );
+}
+
+#[test]
 fn a_demonym_countries_share_names_the_most_populous() {
     // "French" is also the French Southern Lands' demonym, "Norwegian"
     // Svalbard's, "Indian" the British Indian Ocean Territory's.

@@ -516,7 +516,7 @@ mod raw {
     pub mod cores {
         use super::super::{super::PlaceKind, PlaceCore};
         use super::*;
-        const SIZE: usize = 32;
+        const SIZE: usize = 36;
         pub fn serialize<S: Serializer>(v: &[PlaceCore], s: S) -> Result<S::Ok, S::Error> {
             let mut out = Vec::with_capacity(v.len() * SIZE);
             for c in v {
@@ -527,6 +527,7 @@ mod raw {
                 out.extend_from_slice(&c.country.to_le_bytes());
                 out.push(c.kind as u8);
                 out.push(u8::from(c.is_admin1));
+                out.extend_from_slice(&c.key.to_le_bytes());
             }
             s.serialize_bytes(&out)
         }
@@ -549,6 +550,7 @@ mod raw {
                         .get(usize::from(c[30]))
                         .ok_or_else(|| D::Error::custom("unknown place kind"))?,
                     is_admin1: c[31] != 0,
+                    key: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
                 });
             }
             Ok(cores)
@@ -588,7 +590,7 @@ mod tests {
         let mut spellings = Strings::default();
         spellings.push("Vilnius");
         Image {
-            cores: vec![super::super::cores(std::slice::from_ref(&vilnius))[0]],
+            cores: vec![super::super::cores(std::slice::from_ref(&vilnius), &keys)[0]],
             places: Places::encode(&[vilnius]),
             first_words: Image::first_word_filter(["vilnius"].into_iter()),
             pattern_ends: vec![1],

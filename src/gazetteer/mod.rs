@@ -548,7 +548,7 @@ impl Gazetteer {
         let mut countries: Vec<(String, PlaceIdx)> = country_idx.into_iter().collect();
         countries.sort();
         Ok(Image {
-            cores: cores(&places),
+            cores: cores(&places, &index.keys),
             places: Places::encode(&places),
             first_words: Image::first_word_filter((0..index.keys.len()).map(|i| index.keys.get(i))),
             keys: index.keys,
@@ -889,7 +889,7 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> NameIndex {
     }
 }
 
-pub(crate) fn cores(places: &[Place]) -> Vec<PlaceCore> {
+pub(crate) fn cores(places: &[Place], keys: &Strings) -> Vec<PlaceCore> {
     let mut admin1_ids: HashMap<(&str, &str), u32> = HashMap::default();
     places
         .iter()
@@ -910,6 +910,9 @@ pub(crate) fn cores(places: &[Place]) -> Vec<PlaceCore> {
                 kind: p.kind,
                 is_admin1: p.feature == "ADM1",
                 prior: resolve::prior(p),
+                key: keys
+                    .position(&fold::key(&p.name))
+                    .map_or(place::NO_KEY, |k| k as u32),
             }
         })
         .collect()

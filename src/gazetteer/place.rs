@@ -118,7 +118,13 @@ pub struct PlaceCore {
     pub is_admin1: bool,
     /// `resolve::prior` of the place, computed once at load.
     pub prior: f64,
+    /// The pattern (key) of its own name, `NO_KEY` if that has none: a
+    /// mention of another pattern names it by one of its other names.
+    pub key: u32,
 }
+
+/// `PlaceCore::key` of a place whose own name is no key (too short).
+pub const NO_KEY: u32 = u32::MAX;
 
 impl PlaceCore {
     pub fn country_code(code: &str) -> u16 {

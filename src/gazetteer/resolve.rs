@@ -37,6 +37,9 @@ pub struct Why {
     /// The name is also an English word or a person's name.
     pub ambiguous: bool,
     pub demonym: bool,
+    /// The text names the place by another of its names, not its own.
+    #[serde(default)]
+    pub other_name: bool,
 }
 
 impl Why {
@@ -51,6 +54,9 @@ impl Why {
         }
         if self.ambiguous {
             why.push("name is also a word or person's name".to_string());
+        }
+        if self.other_name {
+            why.push("named by another of its names".to_string());
         }
         why.join("; ")
     }
@@ -132,6 +138,12 @@ const SPEECH_VERBS: &[&str] = &[
 ];
 
 const SOFTMAX_T: f64 = 0.15;
+
+/// Taken from the prior of a place the text names by another of its names
+/// than its own: "Arizona" is the state before it is Yuma, a town that
+/// GeoNames also calls Arizona. Small beside the gaps of population, so an
+/// exonym still finds its city ("Kiev" is Kyiv, not a village named Kiev).
+const OTHER_NAME: f64 = 0.1;
 
 /// Places this close to another of the article's are its neighbours.
 const NEAR_KM: f64 = 250.0;
@@ -471,8 +483,20 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     // two doubtful names cannot vouch for each other.
     let anchor: Vec<bool> = names.iter().map(|(_, amb)| !amb.any()).collect();
     // Priors once per candidate (one vector, indexed like the candidate
-    // pool); the rounds below only add context.
-    let priors: Vec<f64> = found.pool.iter().map(|&c| g.core(c).prior).collect();
+    // pool), less `OTHER_NAME` where the mention is not the place's own
+    // name; the rounds below only add context.
+    let mut priors = vec![0.0; found.pool.len()];
+    for m in mentions {
+        for (p, &c) in priors[range(m)].iter_mut().zip(found.candidates(m)) {
+            let core = g.core(c);
+            *p = core.prior
+                - if core.key == m.pattern {
+                    0.0
+                } else {
+                    OTHER_NAME
+                };
+        }
+    }
     let mut choice: Vec<(PlaceIdx, f64)> = mentions
         .iter()
         .map(|m| {
@@ -656,6 +680,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 .map(|i| i as u8),
             ambiguous: amb.any(),
             demonym: false,
+            other_name: g.core(choice[i].0).key != m.pattern,
         };
         out.push(Resolved {
             start: m.start,
