@@ -77,6 +77,12 @@ fn a_place_named_by_its_own_name_comes_before_one_that_has_it_as_another() {
     // An exonym still finds its city: Kyiv is far larger than any place
     // whose own name is Kiev.
     assert_eq!(ids("Troops left Kiev on Monday."), ["geonames:703448"]);
+    // "White House" is also among Casablanca's names (and a town in
+    // Tennessee): the landmark of that name comes first.
+    assert_eq!(
+        ids("Aides at the White House declined to comment."),
+        ["feature:white-house"]
+    );
     let g = gaz();
     let text = "Troops left Kiev on Monday.";
     let r = &g.tag(text)[0];
