@@ -68,6 +68,10 @@ fn demonyms_are_not_places_but_are_tagged_as_signals() {
     assert_eq!(with.len(), 1);
     assert!(with[0].demonym);
     assert_eq!(g.place(with[0].place).id, "country:LT");
+    // A region's adjective is read whole, not as the demonym in it.
+    let with = g.tag_with_demonyms("Central American migrants walked north.");
+    assert_eq!(with.len(), 1);
+    assert_eq!(g.place(with[0].place).id, "region:central-america");
 }
 
 #[test]
