@@ -46,7 +46,8 @@ impl Folded {
         let mut f = Folded {
             text: String::with_capacity(bytes.len() / 2 + 8),
             origin: Vec::with_capacity(bytes.len() / 2 + 8),
-            starts: Vec::new(),
+            // News has a name start every 50-100 bytes.
+            starts: Vec::with_capacity(bytes.len() / 32 + 4),
         };
         // The separator owed before the next folded word, and where its run
         // began; written only when a word follows, so skipped text costs

@@ -673,8 +673,9 @@ impl Gazetteer {
     pub fn find(&self, text: &str) -> Found {
         let folded = Folded::capitalised(text, |w| image::may_start(&self.first_words, w));
         let bytes = folded.text.as_bytes();
-        let mut found: Vec<Mention> = Vec::new();
-        let mut pool: Vec<PlaceIdx> = Vec::new();
+        // A mention or so per name start, most of them with few places.
+        let mut found: Vec<Mention> = Vec::with_capacity(folded.starts.len());
+        let mut pool: Vec<PlaceIdx> = Vec::with_capacity(4 * folded.starts.len());
         let starts = folded.starts.iter().map(|&s| s as usize);
         self.names
             .each_match(&self.keys, bytes, starts, |s, e, pid| {

@@ -368,7 +368,15 @@ fn holds<T: PartialEq + Copy>(facts: &[(T, u32)], value: T, own: u32) -> bool {
 
 impl Neighbourhood {
     fn new(g: &Gazetteer, anchors: &[(u32, PlaceIdx)]) -> Neighbourhood {
-        let mut n = Neighbourhood::default();
+        // Sized for the lists most anchors go in; the rest grow if need be.
+        let room = anchors.len();
+        let mut n = Neighbourhood {
+            countries: Vec::with_capacity(room),
+            holding: Vec::with_capacity(room),
+            admin1_of_places: Vec::with_capacity(room),
+            points: Vec::with_capacity(room),
+            ..Neighbourhood::default()
+        };
         for &(k, o) in anchors {
             let o = g.core(o);
             if o.country != 0 {
@@ -512,7 +520,14 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let mut rules = vec![0u8; mentions.len()];
     let mut confidence = vec![0.0; mentions.len()];
     let mut support = vec![0.0; mentions.len()];
-    let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::new();
+    // Sized once, at their largest: growing them a push at a time cost
+    // more than their work in short texts.
+    let most = mentions
+        .iter()
+        .map(|m| m.candidates.len())
+        .max()
+        .unwrap_or(0);
+    let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::with_capacity(most);
     // Round one chooses by prior and the anchors; round two lets every
     // choice see the others' (more rounds changed nothing on the corpora).
     const ROUNDS: usize = 2;
@@ -521,22 +536,24 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     // qualifier would score the same, and is not scored again.
     let mut hood = Neighbourhood::default();
     let mut hood_round = 0;
-    let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::new();
+    let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
     let mut scored_with: Vec<Option<(usize, Option<PlaceIdx>)>> = vec![None; mentions.len()];
     // A name repeated with the same candidates and qualifier scores the
     // same against one neighbourhood: scored once a round, then copied.
     let mut scored_as: rustc_hash::FxHashMap<(u32, Option<PlaceIdx>), usize> =
-        rustc_hash::FxHashMap::default();
+        rustc_hash::FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
     for round in 0..ROUNDS {
         scored_as.clear();
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
-        let mut anchors: Vec<(u32, PlaceIdx)> = mentions
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| keep[*j] && anchor[*j])
-            .map(|(j, o)| (o.pattern, snapshot[j].0))
-            .collect();
+        let mut anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
+        anchors.extend(
+            mentions
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| keep[*j] && anchor[*j])
+                .map(|(j, o)| (o.pattern, snapshot[j].0)),
+        );
         anchors.sort_unstable();
         anchors.dedup();
         if round == 0 || anchors != last_anchors {
@@ -592,7 +609,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         }
     }
 
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.iter().enumerate() {
         if m.demonym && !cues[i].compound {
             out.push(Resolved {
