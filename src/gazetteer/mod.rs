@@ -891,10 +891,20 @@ fn index(places: &[Place], demonyms: &[(String, PlaceIdx)]) -> NameIndex {
 }
 
 pub(crate) fn cores(places: &[Place], keys: &Strings) -> Vec<PlaceCore> {
+    // Each place's own name folded and looked up, in parallel (a binary
+    // search of the keys each).
+    let own: Vec<u32> = places
+        .par_iter()
+        .map(|p| {
+            keys.position(&fold::key(&p.name))
+                .map_or(place::NO_KEY, |k| k as u32)
+        })
+        .collect();
     let mut admin1_ids: HashMap<(&str, &str), u32> = HashMap::default();
     places
         .iter()
-        .map(|p| {
+        .zip(own)
+        .map(|(p, key)| {
             let admin1 = if p.admin1.is_empty() {
                 0
             } else {
@@ -911,9 +921,7 @@ pub(crate) fn cores(places: &[Place], keys: &Strings) -> Vec<PlaceCore> {
                 kind: p.kind,
                 is_admin1: p.feature == "ADM1",
                 prior: resolve::prior(p),
-                key: keys
-                    .position(&fold::key(&p.name))
-                    .map_or(place::NO_KEY, |k| k as u32),
+                key,
             }
         })
         .collect()
