@@ -81,6 +81,10 @@ fn a_place_named_by_its_own_name_comes_before_one_that_has_it_as_another() {
     // An exonym still finds its city: Kyiv is far larger than any place
     // whose own name is Kiev.
     assert_eq!(ids("Troops left Kiev on Monday."), ["geonames:703448"]);
+    // A person's name that is only another name of a place needs evidence
+    // for it, however large the place ("Julia" is an old name of Plovdiv).
+    assert!(ids("Julia spoke to reporters on Friday.").is_empty());
+    assert_eq!(ids("Talks in Geneva resumed."), ["geonames:2660646"]);
     // "White House" is also among Casablanca's names (and a town in
     // Tennessee): the landmark of that name comes first.
     assert_eq!(

@@ -674,6 +674,13 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         } else {
             locative || qualified || support[i] >= 0.25
         };
+        // A word or person's name that is only another name of the place
+        // ("Julia", once Plovdiv's; "Levi", Lévis's) needs at least a
+        // locative before it, however large the place ("in Geneva").
+        let other_name = g.core(choice[i].0).key != m.pattern;
+        if single && amb.any() && !states && other_name && !(locative || evidence) {
+            continue;
+        }
         let needs_evidence = (single && amb.word && !states)
             || (single && amb.person() && !major)
             || (single && amb.any() && !states && !major && c.sentence_start && !locative)
@@ -697,7 +704,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 .map(|i| i as u8),
             ambiguous: amb.any(),
             demonym: false,
-            other_name: g.core(choice[i].0).key != m.pattern,
+            other_name,
         };
         out.push(Resolved {
             start: m.start,
