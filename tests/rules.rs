@@ -130,6 +130,17 @@ fn a_first_name_before_a_town_makes_a_person() {
 #[test]
 fn months_are_not_places() {
     assert!(ids("May brought heavy rain to the region.").is_empty());
+    // Nor their abbreviations (Nov is a town in Tajikistan).
+    assert!(ids("The vote is on Nov 3.").is_empty());
+}
+
+#[test]
+fn a_function_word_that_starts_a_sentence_is_no_place_whatever_is_near() {
+    // As is a village in Belgium, near Brussels.
+    assert_eq!(
+        ids("As the storm approached, residents of Brussels fled."),
+        ["geonames:2800866"]
+    );
 }
 
 #[test]
