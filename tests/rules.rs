@@ -128,6 +128,20 @@ fn a_first_name_before_a_town_makes_a_person() {
 }
 
 #[test]
+fn a_name_the_text_gives_a_person_is_the_person_where_it_stands_alone() {
+    // Sutton is a town near London; here it is Sarah Sutton again.
+    assert_eq!(
+        tags("The board hired Sarah Sutton last year. Sutton will lead the office in London."),
+        [("London".to_string(), "geonames:2643743".to_string())]
+    );
+    // Unless the text says it is the place.
+    assert_eq!(
+        ids("The board hired Sarah Sutton last year. She moved to Sutton, near London."),
+        ["geonames:2636503", "geonames:2643743"]
+    );
+}
+
+#[test]
 fn months_are_not_places() {
     assert!(ids("May brought heavy rain to the region.").is_empty());
     // Nor their abbreviations (Nov is a town in Tajikistan).

@@ -487,6 +487,18 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         })
         .collect();
 
+    // Names this text gives a person somewhere ("John Tyler", "President
+    // Obama"): a person's, wherever else they stand alone in it.
+    let persons: rustc_hash::FxHashSet<u32> = mentions
+        .iter()
+        .zip(&cues)
+        .zip(&names)
+        .filter(|((_, c), (single, _))| {
+            *single && (g.is_title(&c.prev) || (c.prev_capitalised && g.is_first_name(&c.prev)))
+        })
+        .map(|((m, _), _)| m.pattern)
+        .collect();
+
     // Only names that are not also words or people's names lend context, so
     // two doubtful names cannot vouch for each other.
     let anchor: Vec<bool> = names.iter().map(|(_, amb)| !amb.any()).collect();
@@ -648,6 +660,11 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             && !FEATURE_WORDS.contains(&c.next.as_str())
             && !c.next_acronym;
         let states = p.kind == PlaceKind::Country;
+        // "Tyler said" after "John Tyler": the person again, unless the text
+        // says it is a place ("in Tyler", "Tyler, Texas").
+        if single && !states && persons.contains(&m.pattern) && !locative && !qualified {
+            continue;
+        }
         if single
             && amb.person()
             && !states
