@@ -472,17 +472,30 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             (facts.single_word(), facts.ambiguity())
         })
         .collect();
+    // Per mention: a title or a first name before it ("President Obama",
+    // "Sarah Sutton", for one-word names only), looked up once.
+    let named_person: Vec<(bool, bool)> = cues
+        .iter()
+        .zip(&names)
+        .map(|(c, &(single, _))| {
+            (
+                g.is_title(&c.prev),
+                single && c.prev_capitalised && g.is_first_name(&c.prev),
+            )
+        })
+        .collect();
     // Mentions that are plainly not places are out before they can lend context.
     let keep: Vec<bool> = mentions
         .iter()
         .zip(&cues)
         .zip(&names)
-        .map(|((m, c), &(single, _))| {
+        .zip(&named_person)
+        .map(|(((m, c), &(single, _)), &(titled, first_named))| {
             let not_a_place = m.demonym
                 || c.compound
-                || g.is_title(&c.prev)
+                || titled
                 || (single && g.key_facts(m.pattern).not_place())
-                || (single && c.prev_capitalised && g.is_first_name(&c.prev));
+                || first_named;
             !not_a_place
         })
         .collect();
@@ -491,11 +504,9 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     // Obama"): a person's, wherever else they stand alone in it.
     let persons: rustc_hash::FxHashSet<u32> = mentions
         .iter()
-        .zip(&cues)
         .zip(&names)
-        .filter(|((_, c), (single, _))| {
-            *single && (g.is_title(&c.prev) || (c.prev_capitalised && g.is_first_name(&c.prev)))
-        })
+        .zip(&named_person)
+        .filter(|((_, (single, _)), (titled, first_named))| *single && (*titled || *first_named))
         .map(|((m, _), _)| m.pattern)
         .collect();
 
