@@ -494,11 +494,11 @@ impl Gazetteer {
         for p in places.iter().filter(|p| p.feature != "ADM1") {
             *people.entry(p.country.as_str()).or_default() += p.population;
         }
-        let mut owner: HashMap<String, &load::CountryFacts> = HashMap::default();
+        let size = |f: &load::CountryFacts| people.get(f.code.as_str()).copied().unwrap_or(0);
+        // Sorted by demonym, so the image is the same from run to run.
+        let mut owner: std::collections::BTreeMap<String, &load::CountryFacts> = Default::default();
         for f in &facts {
             for d in &f.demonyms {
-                let size =
-                    |f: &load::CountryFacts| people.get(f.code.as_str()).copied().unwrap_or(0);
                 owner
                     .entry(d.clone())
                     .and_modify(|o| {
@@ -509,8 +509,6 @@ impl Gazetteer {
                     .or_insert(f);
             }
         }
-        let mut owner: Vec<(String, &load::CountryFacts)> = owner.into_iter().collect();
-        owner.sort_by(|a, b| a.0.cmp(&b.0));
         let mut demonyms = Vec::new();
         let mut demonym_of: Vec<(String, PlaceIdx)> = Vec::new();
         for (d, f) in owner {
