@@ -61,7 +61,6 @@ impl Folded {
         // came since: this word may continue its name ("U.S.", "Bay of Biscay").
         let mut prev_folded = false;
         let mut gap = 0usize;
-        let mut lower = [0u8; 48];
         let mut at = 0;
         while at < bytes.len() {
             if !prev_folded {
@@ -123,65 +122,65 @@ impl Folded {
             let word = &original[at..end];
             let capital = c.is_uppercase() || c.is_numeric();
             let continues = prev_folded && gap <= 2;
-            // Only words that start some name are worth looking up;
-            // non-ASCII words are always kept (their folding is not a copy).
-            let starts = |w: &str, lower: &mut [u8; 48]| {
-                !ascii || w.len() > lower.len() || {
-                    let l = &mut lower[..w.len()];
-                    l.copy_from_slice(w.as_bytes());
-                    l.make_ascii_lowercase();
-                    starts_name(l)
-                }
-            };
-            let next_capital = || {
-                original[end..]
-                    .trim_start_matches([' ', '\t'])
-                    .starts_with(|ch: char| ch.is_uppercase())
-            };
-            // Whether to fold the word, and whether it may start a name if
-            // that was asked on the way.
-            let (fold, may_start) = if capital {
-                if continues {
-                    (true, None)
-                } else {
-                    let s = starts(word, &mut lower);
-                    (s, Some(s))
-                }
+            // Whether the word is folded whatever the first-word filter
+            // says (it continues a name), and whether it may be folded at
+            // all: a capital, a connector before a capital ("Bay of
+            // Biscay"), or a lower-case word right after a capital
+            // ("Baltic states").
+            let (must, may) = if capital {
+                (continues, true)
             } else if is_connector(word) {
-                if continues {
-                    (true, None)
-                } else {
-                    let s = next_capital() && starts(word, &mut lower);
-                    (s, Some(s))
-                }
+                let next_capital = || {
+                    original[end..]
+                        .trim_start_matches([' ', '\t'])
+                        .starts_with(|ch: char| ch.is_uppercase())
+                };
+                (continues, continues || next_capital())
             } else {
-                (continues && after_capital, None)
+                let c = continues && after_capital;
+                (c, c)
             };
-            if fold {
+            let mut fold = false;
+            if may {
+                // Folded in place, then asked of the filter: each word is
+                // lower-cased once. Only words that start some name are
+                // worth looking up; a word the filter rules out is taken
+                // back unless it continues a name.
+                let (text_len, origin_len) = (f.text.len(), f.origin.len());
                 match pending {
                     SOFT => f.push_word_byte(SOFT, pending_at),
                     HARD => f.push_hard(pending_at),
                     _ => {}
                 }
-                pending = NONE;
                 let from = f.text.len();
                 if ascii {
-                    // Plain ASCII word, most of the text: copy it lower-cased.
-                    // A word folded only to continue a name ("Putin" after
-                    // "Vladimir") starts none unless the filter says it may.
-                    if may_start.unwrap_or_else(|| starts(word, &mut lower)) {
-                        f.starts.push(from as u32);
-                    }
+                    // Plain ASCII word, most of the text: copied lower-cased.
                     f.text.push_str(word);
                     f.text[from..].make_ascii_lowercase();
-                    f.origin.extend(at as u32..end as u32);
+                    let starts = starts_name(&f.text.as_bytes()[from..]);
+                    if starts || must {
+                        if starts {
+                            f.starts.push(from as u32);
+                        }
+                        f.origin.extend(at as u32..end as u32);
+                        fold = true;
+                    } else {
+                        f.text.truncate(text_len);
+                        f.origin.truncate(origin_len);
+                    }
                 } else {
-                    // Not checked: every word its folding makes may start one.
+                    // Not checked: every word its folding makes may start one
+                    // (non-ASCII words are always kept: their folding is not a
+                    // copy).
                     fold_chars(word, at, &mut f);
                     let text = f.text.as_bytes();
                     let after_space = (from..text.len()).filter(|&p| p > 0 && text[p - 1] == SOFT);
                     f.starts.extend(after_space.map(|p| p as u32));
+                    fold = true;
                 }
+            }
+            if fold {
+                pending = NONE;
             } else {
                 if pending == NONE {
                     pending_at = at;

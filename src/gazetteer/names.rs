@@ -152,10 +152,7 @@ impl NameTable {
             let mut end = start;
             while end < folded.len() {
                 // Past the span's first byte, or the separator it grows over.
-                end += 1;
-                while end < folded.len() && is_word_byte(folded[end]) {
-                    end += 1;
-                }
+                end = word_end(folded, end + 1);
                 let Some(hit) = probe(slots, keys, &folded[start..end]) else {
                     break;
                 };
@@ -205,6 +202,32 @@ fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
     None
 }
 
+/// The first separator (`' '` or `'|'`, the only bytes of folded text that
+/// are not word bytes) at or after `from` in `folded`, or its length: eight
+/// bytes at a time, as most words are shorter.
+fn word_end(folded: &[u8], from: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // High bit of each zero byte of `x`; bits above the first may be wrong
+    // (a borrow), the first never is.
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut at = from;
+    while let Some(chunk) = folded.get(at..at + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let seps =
+            zeros(x ^ u64::from_ne_bytes([b' '; 8])) | zeros(x ^ u64::from_ne_bytes([b'|'; 8]));
+        if seps != 0 {
+            return at + seps.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    let rest = folded.get(at..).unwrap_or_default();
+    at + rest
+        .iter()
+        .position(|&b| !is_word_byte(b))
+        .unwrap_or(rest.len())
+}
+
 fn cuts(key: &[u8]) -> impl Iterator<Item = usize> + '_ {
     (1..key.len()).filter(|&i| !is_word_byte(key[i]))
 }
@@ -231,6 +254,31 @@ mod tests {
             out.push(text[s..e].to_string());
         });
         out
+    }
+
+    #[test]
+    fn a_word_ends_at_the_next_separator_of_either_kind() {
+        let text = b" suwalki gap| near vilnius and the kaliningradskaya oblast";
+        assert_eq!(word_end(text, 1), 8);
+        assert_eq!(word_end(text, 9), 12);
+        assert_eq!(word_end(text, 14), 18);
+        // Past eight bytes, and at the end of the text.
+        assert_eq!(word_end(text, 35), 51);
+        assert_eq!(word_end(text, 52), text.len());
+        assert_eq!(word_end(text, text.len()), text.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_ends_are_those_of_a_byte_by_byte_scan(
+            text in "[a-z0-9 |]{0,40}",
+            from in 0usize..41,
+        ) {
+            let b = text.as_bytes();
+            let from = from.min(b.len());
+            let plain = (from..b.len()).find(|&i| !is_word_byte(b[i])).unwrap_or(b.len());
+            proptest::prop_assert_eq!(word_end(b, from), plain);
+        }
     }
 
     #[test]
