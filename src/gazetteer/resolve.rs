@@ -562,11 +562,21 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
     let mut scored_with: Vec<Option<(usize, Option<PlaceIdx>)>> = vec![None; mentions.len()];
     // A name repeated with the same candidates and qualifier scores the
-    // same against one neighbourhood: scored once a round, then copied.
-    let mut scored_as: rustc_hash::FxHashMap<(u32, Option<PlaceIdx>), usize> =
+    // same against one neighbourhood: each mention's nearest earlier one of
+    // the same name and candidates, found once; its scores are copied when
+    // they were made against the same neighbourhood and qualifier.
+    let mut last_of: rustc_hash::FxHashMap<u32, usize> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
+    let earlier: Vec<Option<usize>> = mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            last_of
+                .insert(m.pattern, i)
+                .filter(|&j| found.candidates(&mentions[j]) == found.candidates(m))
+        })
+        .collect();
     for round in 0..ROUNDS {
-        scored_as.clear();
         let snapshot = choice.clone();
         // The anchors' current choices, once per (name, place).
         let mut anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
@@ -599,8 +609,8 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 continue;
             }
             scored_with[i] = Some((hood_round, qualifier));
-            if let Some(&j) = scored_as.get(&(m.pattern, qualifier))
-                && found.candidates(&mentions[j]) == found.candidates(m)
+            if let Some(j) = earlier[i]
+                && scored_with[j] == scored_with[i]
             {
                 confidence[i] = confidence[j];
                 choice[i] = choice[j];
@@ -628,7 +638,6 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             choice[i] = (best.0, best.1);
             support[i] = weight(best.2);
             rules[i] = best.2;
-            scored_as.insert((m.pattern, qualifier), i);
         }
     }
 
