@@ -155,9 +155,13 @@ pub struct Entry {
 /// `Entry::spelling` of a demonym or adjective ("Lithuanian") of its place.
 pub const DEMONYM: u32 = u32::MAX;
 
-/// Bits in the first-word filter: about one false positive in thirty for a
-/// few hundred thousand first words, each only costing a word folded.
-const FIRST_WORD_BITS: u64 = 1 << 23;
+/// Bits in the first-word filter (256 KB): a word sets three bits of one
+/// 64-bit word of it, so a lookup reads one word, and the filter is a
+/// quarter of the 1 MB one-bit-a-word bitmap it replaced with fewer false
+/// positives (89,566 name starts on 4 MB of news against 90,289); small
+/// enough to stay in the core's cache beside the name table (`tag` took
+/// 0.94-0.99 of the CPU time in four runs of A/B against the bitmap).
+const FIRST_WORD_BITS: u64 = 1 << 21;
 
 /// A buffer read from in place (a mapped file): the image's places, and
 /// the build cache's texts (`export::text`).
@@ -241,8 +245,8 @@ pub struct Image {
     pub spellings: Strings,
     /// Bit per spelling: it starts with a capital (`capital_bits`).
     pub capitals: Vec<u64>,
-    /// Bitmap over the hashes of every key's first word: words whose bit is
-    /// clear never start a match.
+    /// Bloom filter over every key's first word (`may_start`): a word it
+    /// does not hold never starts a match.
     pub first_words: Vec<u64>,
     /// Every key and start of one (`names.rs`).
     pub names: NameTable,
@@ -279,7 +283,8 @@ impl Image {
         let mut bits = vec![0u64; (FIRST_WORD_BITS / 64) as usize];
         for k in keys {
             let first = k.split([' ', '|']).next().unwrap_or_default();
-            set_bit(&mut bits, first_word_bit(first.as_bytes()));
+            let (word, mask) = first_word_bits(first.as_bytes());
+            bits[word] |= mask;
         }
         bits
     }
@@ -392,15 +397,21 @@ fn set_bit(bits: &mut [u64], i: usize) {
     bits[i / 64] |= 1 << (i % 64);
 }
 
-/// The bit of a folded first word in `Image::first_words`.
-fn first_word_bit(w: &[u8]) -> usize {
+/// The 64-bit word of `Image::first_words` that holds a folded first word,
+/// and the three bits of it that stand for the word.
+fn first_word_bits(w: &[u8]) -> (usize, u64) {
     use std::hash::BuildHasher;
-    (rustc_hash::FxBuildHasher.hash_one(w) % FIRST_WORD_BITS) as usize
+    let h = rustc_hash::FxBuildHasher.hash_one(w);
+    let word = ((h >> 18) % (FIRST_WORD_BITS / 64)) as usize;
+    let mask = 1 << (h >> 58) | 1 << ((h >> 52) & 63) | 1 << ((h >> 46) & 63);
+    (word, mask)
 }
 
-/// Whether the filter may hold the folded word `w`.
+/// Whether the filter may hold the folded word `w`: all three of its bits
+/// are set.
 pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
-    bit(bits, first_word_bit(w))
+    let (word, mask) = first_word_bits(w);
+    bits[word] & mask == mask
 }
 
 // The big arrays are stored as little-endian bytes (`raw`), so reading
@@ -561,6 +572,24 @@ mod raw {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_word_filter_holds_every_first_word_and_few_others() {
+        // Keys as the name index has them: a first word ends at a space or
+        // a hard separator ("st| petersburg").
+        let keys: Vec<String> = (0..200_000).map(|i| format!("place{i} gap")).collect();
+        let mut keys = keys;
+        keys.push("st| petersburg".into());
+        let filter = Image::first_word_filter(keys.iter().map(String::as_str));
+        assert!((0..200_000).all(|i| may_start(&filter, format!("place{i}").as_bytes())));
+        assert!(may_start(&filter, b"st"));
+        // Words that start no key: about two in a hundred pass (a one-bit
+        // filter of the same size lets nearly one in ten through).
+        let passed = (0..100_000)
+            .filter(|i| may_start(&filter, format!("word{i}").as_bytes()))
+            .count();
+        assert!(passed < 5_000, "{passed} of 100,000 passed");
+    }
 
     #[test]
     fn sorted_strings_are_found_by_search() {
