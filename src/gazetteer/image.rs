@@ -577,8 +577,7 @@ mod tests {
     fn the_first_word_filter_holds_every_first_word_and_few_others() {
         // Keys as the name index has them: a first word ends at a space or
         // a hard separator ("st| petersburg").
-        let keys: Vec<String> = (0..200_000).map(|i| format!("place{i} gap")).collect();
-        let mut keys = keys;
+        let mut keys: Vec<String> = (0..200_000).map(|i| format!("place{i} gap")).collect();
         keys.push("st| petersburg".into());
         let filter = Image::first_word_filter(keys.iter().map(String::as_str));
         assert!((0..200_000).all(|i| may_start(&filter, format!("place{i}").as_bytes())));
