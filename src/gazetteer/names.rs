@@ -16,12 +16,18 @@ use super::fold::is_word_byte;
 use super::image::{Shared, Strings};
 
 /// A slot: 0 is empty; otherwise the key index (bits 0-31), the span's
-/// length (32-43), the `KEY` flag, the `NEXT` mask (46-53; none set when
-/// no longer key starts with the span) and a tag of the span's hash
-/// (54-63) that rejects most other spans without reading a key.
+/// length (32-43), the `KEY` and `CHECK` flags, the `NEXT` mask (46-53;
+/// none set when no longer key starts with the span) and a tag of the
+/// span's hash (54-63) that rejects most other spans without reading a key.
 const LEN_SHIFT: u32 = 32;
 const LEN_BITS: u32 = 12;
 const KEY: u64 = 1 << 44;
+/// Set on a slot that stands, with the same tag and length, before another
+/// span's slot in that span's probe run. Only such a slot's key must be read
+/// to tell whether the span probed is its own (`probe`): a slot that is
+/// no key and not `CHECK` is taken on its tag, as a wrong take can only
+/// lead to probes of longer spans, and a name is never found unread.
+const CHECK: u64 = 1 << 45;
 /// A bit per bucket (`next_bit`) of the two bytes that follow the span in
 /// the keys that grow it: a span is grown over the text's next separator
 /// only if that bucket's bit is set. Most spans are grown by few keys
@@ -92,9 +98,12 @@ impl NameTable {
         // In key order, so the same keys always give the same table.
         let mut sorted: Vec<_> = spans.into_iter().collect();
         sorted.sort_unstable();
+        // Where each span's probe run starts and where it ended.
+        let mut runs = Vec::with_capacity(sorted.len());
         for (span, (key, is_key, next)) in sorted {
             let h = hash(span.as_bytes());
-            let mut at = h as usize & mask;
+            let home = h as usize & mask;
+            let mut at = home;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
             }
@@ -103,6 +112,19 @@ impl NameTable {
                 | if is_key { KEY } else { 0 }
                 | u64::from(next) << NEXT_SHIFT
                 | (h >> TAG_SHIFT) << TAG_SHIFT;
+            runs.push((home, at));
+        }
+        // Slots that look like a later one of the same run (`CHECK`).
+        let looks = |s: u64| s & (u64::MAX << TAG_SHIFT | ((1 << LEN_BITS) - 1) << LEN_SHIFT);
+        for (home, end) in runs {
+            let own = looks(slots[end]);
+            let mut at = home;
+            while at != end {
+                if looks(slots[at]) == own {
+                    slots[at] |= CHECK;
+                }
+                at = (at + 1) & mask;
+            }
         }
         let bytes: Vec<u8> = slots.iter().flat_map(|s| s.to_le_bytes()).collect();
         let range = 0..bytes.len();
@@ -128,8 +150,9 @@ impl NameTable {
     }
 
     /// What the table holds for `span`, with `keys` those it was built over;
-    /// None when no key is or starts with it. A damaged table gives wrong
-    /// answers, never a panic.
+    /// None when no key is or starts with it (or, rarely, a hit with no key
+    /// for a span that only shares its slot's tag and length: `CHECK`). A
+    /// damaged table gives wrong answers, never a panic.
     pub fn get(&self, keys: &Strings, span: &[u8]) -> Option<Hit> {
         probe(self.bytes(), keys, span)
     }
@@ -185,10 +208,11 @@ fn probe(slots: &[u8], keys: &Strings, span: &[u8]) -> Option<Hit> {
         let len = ((s >> LEN_SHIFT) & ((1 << LEN_BITS) - 1)) as usize;
         if s & (u64::MAX << TAG_SHIFT) == tag && len == span.len() {
             let key = s as u32;
-            let matches = keys
-                .try_get(key as usize)
-                .and_then(|k| k.as_bytes().get(..len))
-                .is_some_and(|k| k == span);
+            let matches = s & (KEY | CHECK) == 0
+                || keys
+                    .try_get(key as usize)
+                    .and_then(|k| k.as_bytes().get(..len))
+                    .is_some_and(|k| k == span);
             if matches {
                 return Some(Hit {
                     key: (s & KEY != 0).then_some(key),
@@ -309,6 +333,29 @@ mod tests {
         assert_eq!(table.get(&k, b"of biscay"), None);
         assert_eq!(found(&k, " bay of biscay"), ["bay", "bay of biscay"]);
         assert_eq!(found(&k, " bay near biscay| bay"), ["bay", "bay"]);
+    }
+
+    #[test]
+    fn a_span_is_not_taken_for_another_with_its_tag_before_it_in_its_run() {
+        // Two words of one length whose hashes share the tag and the home
+        // slot of a table of eight: the first stands in the second's run.
+        let words: Vec<String> = (0..20_000).map(|i| format!("w{i:05}")).collect();
+        let look = |w: &String| {
+            let h = hash(w.as_bytes());
+            (h >> TAG_SHIFT, h & 7)
+        };
+        let mut seen = rustc_hash::FxHashMap::default();
+        let (a, b) = words
+            .iter()
+            .find_map(|w| seen.insert(look(w), w).map(|first| (first.clone(), w.clone())))
+            .expect("twenty thousand words give a pair");
+        let (ax, by) = (format!("{a} x"), format!("{b} y"));
+        let k = keys(&[&ax, &by]);
+        let table = NameTable::build(&k);
+        assert_eq!(table.bytes().len(), 8 * 8);
+        // Each is grown by its own name's next word, not the other's.
+        assert_eq!(found(&k, &format!(" {a} x| {b} y")), [ax.clone(), by.clone()]);
+        assert_eq!(found(&k, &format!(" {b} y| {a} x")), [by, ax]);
     }
 
     #[test]
