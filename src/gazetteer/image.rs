@@ -537,7 +537,7 @@ mod raw {
                 out.extend_from_slice(&c.admin1.to_le_bytes());
                 out.extend_from_slice(&c.country.to_le_bytes());
                 out.push(c.kind as u8);
-                out.push(u8::from(c.is_admin1));
+                out.push(u8::from(c.is_admin1) | u8::from(c.major) << 1);
                 out.extend_from_slice(&c.key.to_le_bytes());
             }
             s.serialize_bytes(&out)
@@ -560,7 +560,8 @@ mod raw {
                     kind: *PlaceKind::ALL
                         .get(usize::from(c[30]))
                         .ok_or_else(|| D::Error::custom("unknown place kind"))?,
-                    is_admin1: c[31] != 0,
+                    is_admin1: c[31] & 1 != 0,
+                    major: c[31] & 2 != 0,
                     key: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
                 });
             }

@@ -918,6 +918,7 @@ pub(crate) fn cores(places: &[Place], keys: &Strings) -> Vec<PlaceCore> {
                 admin1,
                 kind: p.kind,
                 is_admin1: p.feature == "ADM1",
+                major: p.is_major(),
                 prior: resolve::prior(p),
                 key,
             }

@@ -94,6 +94,14 @@ pub struct Place {
 
 impl Place {
     /// A capital (`PPLC`) or seat of a first-order division (`PPLA`).
+    /// `PlaceCore::major`.
+    pub fn is_major(&self) -> bool {
+        matches!(self.kind, PlaceKind::Country | PlaceKind::Continent)
+            || self.feature == "ADM1"
+            || self.population >= 100_000
+            || self.is_capital()
+    }
+
     pub fn is_capital(&self) -> bool {
         self.feature == "PPLC"
     }
@@ -116,6 +124,9 @@ pub struct PlaceCore {
     pub kind: PlaceKind,
     /// A first-level division entry itself (not a place inside one).
     pub is_admin1: bool,
+    /// A country, continent, first-level division, capital or place of
+    /// 100,000 people or more: known well enough to need less evidence.
+    pub major: bool,
     /// `resolve::prior` of the place, computed once at load.
     pub prior: f64,
     /// The pattern (key) of its own name, `NO_KEY` if that has none: a

@@ -662,14 +662,12 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             continue;
         }
         let c = &cues[i];
-        let p = g.place(choice[i].0);
+        // The core, not the place: it is at hand, and holds all asked here.
+        let p = g.core(choice[i].0);
         let (single, amb) = names[i];
         let locative = LOCATIVE.contains(&c.prev.as_str());
         let qualified = rules[i] & QUALIFIER != 0;
-        let major = matches!(p.kind, PlaceKind::Country | PlaceKind::Continent)
-            || p.feature == "ADM1"
-            || p.population >= 100_000
-            || p.is_capital();
+        let major = p.major;
         // A person-like name next to another capitalised word is part of a
         // person's or an organisation's name ("Victoria Nuland", "Washington Post").
         let next_is_place = mentions
@@ -733,7 +731,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             conf *= 0.8;
         }
         let why = Why {
-            prior: prior(p),
+            prior: p.prior,
             rules: rules[i],
             after: LOCATIVE
                 .iter()
