@@ -40,7 +40,9 @@ impl Folded {
     /// with a capital or a digit, and the connectors between them; every
     /// other word becomes a hard separator. Names must be capitalised in the
     /// text (`case_fits`), so nothing is lost, and the name table sees a
-    /// fraction of the text.
+    /// fraction of the text. `starts_name` is asked of each plain ASCII word
+    /// as written (letters and digits, in any case) whether its lower-case
+    /// form may start a name.
     pub fn capitalised(original: &str, starts_name: impl Fn(&[u8]) -> bool) -> Folded {
         let bytes = original.as_bytes();
         let mut f = Folded {
@@ -141,12 +143,12 @@ impl Folded {
                 (c, c)
             };
             let mut fold = false;
-            if may {
-                // Folded in place, then asked of the filter: each word is
-                // lower-cased once. Only words that start some name are
-                // worth looking up; a word the filter rules out is taken
-                // back unless it continues a name.
-                let (text_len, origin_len) = (f.text.len(), f.origin.len());
+            // Only words that start some name are worth looking up: a plain
+            // ASCII word (most of the text) is asked of the filter as it
+            // stands, and one it rules out is not folded unless it continues
+            // a name.
+            let starts = may && ascii && starts_name(word.as_bytes());
+            if may && (starts || must || !ascii) {
                 match pending {
                     SOFT => f.push_word_byte(SOFT, pending_at),
                     HARD => f.push_hard(pending_at),
@@ -154,20 +156,14 @@ impl Folded {
                 }
                 let from = f.text.len();
                 if ascii {
-                    // Plain ASCII word, most of the text: copied lower-cased.
+                    // Copied lower-cased.
                     f.text.push_str(word);
                     f.text[from..].make_ascii_lowercase();
-                    let starts = starts_name(&f.text.as_bytes()[from..]);
-                    if starts || must {
-                        if starts {
-                            f.starts.push(from as u32);
-                        }
-                        f.origin.extend(at as u32..end as u32);
-                        fold = true;
-                    } else {
-                        f.text.truncate(text_len);
-                        f.origin.truncate(origin_len);
+                    if starts {
+                        f.starts.push(from as u32);
                     }
+                    f.origin.extend(at as u32..end as u32);
+                    fold = true;
                 } else {
                     // Not checked: every word its folding makes may start one
                     // (non-ASCII words are always kept: their folding is not a
@@ -457,7 +453,9 @@ mod tests {
 
     #[test]
     fn a_word_starts_a_name_only_if_the_filter_lets_it_or_it_is_not_ascii() {
-        let f = Folded::capitalised("Vladimir Putin met Łódź officials", |w| w == b"vladimir");
+        let f = Folded::capitalised("Vladimir Putin met Łódź officials", |w| {
+            w.eq_ignore_ascii_case(b"vladimir")
+        });
         let starts: Vec<&str> = f
             .starts
             .iter()

@@ -347,14 +347,20 @@ mod tests {
         let mut seen = rustc_hash::FxHashMap::default();
         let (a, b) = words
             .iter()
-            .find_map(|w| seen.insert(look(w), w).map(|first| (first.clone(), w.clone())))
+            .find_map(|w| {
+                seen.insert(look(w), w)
+                    .map(|first| (first.clone(), w.clone()))
+            })
             .expect("twenty thousand words give a pair");
         let (ax, by) = (format!("{a} x"), format!("{b} y"));
         let k = keys(&[&ax, &by]);
         let table = NameTable::build(&k);
         assert_eq!(table.bytes().len(), 8 * 8);
         // Each is grown by its own name's next word, not the other's.
-        assert_eq!(found(&k, &format!(" {a} x| {b} y")), [ax.clone(), by.clone()]);
+        assert_eq!(
+            found(&k, &format!(" {a} x| {b} y")),
+            [ax.clone(), by.clone()]
+        );
         assert_eq!(found(&k, &format!(" {b} y| {a} x")), [by, ax]);
     }
 
