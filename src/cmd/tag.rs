@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use anyhow::Context;
 
 use crate::cli::TagArgs;
-use crate::gazetteer::{Gazetteer, Resolved};
+use crate::gazetteer::{Gazetteer, PlaceIdx, Resolved};
 
 /// A batch of input lines ends after this many lines or bytes, whichever
 /// comes first: memory stays bounded on endless input.
@@ -133,19 +133,39 @@ fn tag_line(g: &Gazetteer, places: &Fragments, n: usize, line: &[u8]) -> Result<
                 chars = text[..r.start].chars().count();
             }
             byte = r.start;
-            toponym(g, text, r, chars)
+            toponym(text, r, chars)
         })
         .collect();
     let mut out = Vec::with_capacity(64 + toponyms.len() * 160);
-    write_tagged(&mut out, &Tagged { id, toponyms }, places)
+    let of = |i: PlaceIdx| {
+        let (id, name) = g.place_id_and_name(i);
+        let core = g.core(i);
+        PlaceParts {
+            lat: core.lat,
+            lon: core.lon,
+            id,
+            name,
+        }
+    };
+    write_tagged(&mut out, &Tagged { id, toponyms }, places, of)
         .map_err(|e| format!("line {n}: {e}"))?;
     Ok(out)
+}
+
+/// What a toponym says of its place.
+struct PlaceParts<'a> {
+    lat: f64,
+    lon: f64,
+    id: &'a str,
+    name: &'a str,
 }
 
 /// Each place's part of a toponym (`"lat":…,"lon":…,"place_id":…,"place":…`),
 /// written the first time a text names the place and copied after: the
 /// same countries and cities come back in text after text, and formatting
 /// their numbers and escaping their names was a fifth of the output's work.
+/// The place itself is never decoded: its id and name are read from its
+/// bytes, its coordinates from its core.
 struct Fragments(Vec<OnceLock<Box<[u8]>>>);
 
 impl Fragments {
@@ -153,18 +173,24 @@ impl Fragments {
         Fragments(std::iter::repeat_with(OnceLock::new).take(places).collect())
     }
 
-    fn get(&self, p: &Toponym) -> serde_json::Result<&[u8]> {
-        let Some(cell) = self.0.get(p.place_idx as usize) else {
+    /// Place `i`'s part, written from `of(i)` the first time.
+    fn get<'a>(
+        &self,
+        i: PlaceIdx,
+        of: impl FnOnce(PlaceIdx) -> PlaceParts<'a>,
+    ) -> serde_json::Result<&[u8]> {
+        let Some(cell) = self.0.get(i as usize) else {
             return Err(serde::ser::Error::custom("no such place"));
         };
         if let Some(done) = cell.get() {
             return Ok(done);
         }
+        let p = of(i);
         let mut out = Vec::with_capacity(96);
         value(&mut out, b",\"lat\":", &p.lat)?;
         value(&mut out, b",\"lon\":", &p.lon)?;
-        value(&mut out, b",\"place_id\":", &p.place_id)?;
-        value(&mut out, b",\"place\":", &p.place)?;
+        value(&mut out, b",\"place_id\":", &p.id)?;
+        value(&mut out, b",\"place\":", &p.name)?;
         Ok(cell.get_or_init(|| out.into_boxed_slice()))
     }
 }
@@ -174,11 +200,17 @@ fn value(out: &mut Vec<u8>, key: &[u8], v: &impl serde::Serialize) -> serde_json
     serde_json::to_writer(&mut *out, v)
 }
 
-/// Writes `t` as `serde_json::to_writer` does (a test holds them equal),
-/// with the keys written as they stand: the derived serialiser escaped
-/// every key of every toponym again, more than half of the output's work.
-/// A place's coordinates and names come from `places`, written once.
-fn write_tagged(out: &mut Vec<u8>, t: &Tagged, places: &Fragments) -> serde_json::Result<()> {
+/// Writes `t` as `serde_json::to_writer` writes its fields and its places'
+/// (a test holds them equal), with the keys written as they stand: the
+/// derived serialiser escaped every key of every toponym again, more than
+/// half of the output's work. A place's coordinates and names come from
+/// `places`, written once from `of`.
+fn write_tagged<'a>(
+    out: &mut Vec<u8>,
+    t: &Tagged,
+    places: &Fragments,
+    of: impl Fn(PlaceIdx) -> PlaceParts<'a>,
+) -> serde_json::Result<()> {
     value(out, b"{\"id\":", &t.id)?;
     out.extend_from_slice(b",\"toponyms\":[");
     for (i, p) in t.toponyms.iter().enumerate() {
@@ -193,7 +225,7 @@ fn write_tagged(out: &mut Vec<u8>, t: &Tagged, places: &Fragments) -> serde_json
         )?;
         value(out, b",\"end\":", &p.end)?;
         value(out, b",\"name\":", &p.name)?;
-        out.extend_from_slice(places.get(p)?);
+        out.extend_from_slice(places.get(p.place, &of)?);
         value(out, b",\"confidence\":", &p.confidence)?;
         value(out, b",\"demonym\":", &p.demonym)?;
         out.push(b'}');
@@ -226,47 +258,56 @@ enum Id<'a> {
     Line(usize),
 }
 
-#[derive(serde::Serialize)]
 struct Tagged<'a> {
     id: Id<'a>,
     toponyms: Vec<Toponym<'a>>,
 }
 
-#[derive(serde::Serialize)]
+/// A mention as written out: code-point offsets, the text, its place and
+/// how sure the choice is.
 struct Toponym<'a> {
     start: usize,
     end: usize,
     name: &'a str,
-    lat: f64,
-    lon: f64,
-    place_id: &'a str,
-    place: &'a str,
+    place: PlaceIdx,
     confidence: f64,
     demonym: bool,
-    /// Which place `lat` to `place` are of.
-    #[serde(skip)]
-    place_idx: crate::gazetteer::PlaceIdx,
 }
 
-fn toponym<'a>(g: &'a Gazetteer, text: &'a str, r: &Resolved, start: usize) -> Toponym<'a> {
-    let p = g.place(r.place);
+fn toponym<'a>(text: &'a str, r: &Resolved, start: usize) -> Toponym<'a> {
     Toponym {
         start,
         end: start + text[r.start..r.end].chars().count(),
         name: &text[r.start..r.end],
-        lat: p.lat,
-        lon: p.lon,
-        place_id: &p.id,
-        place: &p.name,
+        place: r.place,
         confidence: r.confidence,
         demonym: r.demonym,
-        place_idx: r.place,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line as the derived serialiser writes it.
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        id: &'a Id<'a>,
+        toponyms: Vec<Written<'a>>,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        start: usize,
+        end: usize,
+        name: &'a str,
+        lat: f64,
+        lon: f64,
+        place_id: &'a str,
+        place: &'a str,
+        confidence: f64,
+        demonym: bool,
+    }
 
     #[test]
     fn lines_are_written_as_serde_writes_them() {
@@ -277,20 +318,36 @@ mod tests {
             raw("null"),
             raw("{\"k\":[1,2]}"),
         ];
-        // A place per latitude: the one place written twice ("Vilnius" in
-        // the second and last texts) is copied from its first writing.
-        let toponym = |name, lat: f64, confidence| Toponym {
+        // Places with names to escape and coordinates of every form.
+        let places: [(f64, f64, &str, &str); 4] = [
+            (
+                54.6872,
+                -0.5,
+                "geonames:593116",
+                "Vilnius \"the capital\"\n",
+            ),
+            (1e-7, 25.0, "x:\u{1F600}", "Łódź\t"),
+            (-90.0, 180.0, "", ""),
+            (
+                12.5,
+                0.333_333_333_333_333_3,
+                "admin1:LT.65",
+                "Vilniaus apskritis",
+            ),
+        ];
+        let of = |i: PlaceIdx| {
+            let (lat, lon, id, name) = places[i as usize];
+            PlaceParts { lat, lon, id, name }
+        };
+        let toponym = |name, place, confidence| Toponym {
             start: 3,
             end: 9,
             name,
-            lat,
-            lon: -0.5,
-            place_id: "geonames:593116",
-            place: "Vilnius \"the capital\"\n",
+            place,
             confidence,
             demonym: false,
-            place_idx: (lat.abs() * 10.0) as u32 % 1000,
         };
+        // Vilnius, named in two texts, is copied from its first writing.
         let cases = [
             Tagged {
                 id: Id::Line(42),
@@ -298,44 +355,62 @@ mod tests {
             },
             Tagged {
                 id: Id::Given(&ids[0]),
-                toponyms: vec![toponym("Vilnius", 54.6872, 0.91)],
+                toponyms: vec![toponym("Vilnius", 0, 0.91)],
             },
             Tagged {
                 id: Id::Given(&ids[1]),
-                toponyms: vec![toponym("Łódź\t", 1e-7, 1.0), toponym("", -90.0, 0.0)],
+                toponyms: vec![toponym("Łódź\t", 1, 1.0), toponym("", 2, 0.0)],
             },
             Tagged {
                 id: Id::Given(&ids[2]),
-                toponyms: vec![toponym("\u{1F600}", 12.5, 0.333_333_333_333_333_3)],
+                toponyms: vec![toponym("\u{1F600}", 3, 0.333_333_333_333_333_3)],
             },
             Tagged {
                 id: Id::Given(&ids[3]),
                 toponyms: vec![
                     Toponym {
                         demonym: true,
-                        ..toponym("Lithuanian", 55.0, 0.9)
+                        ..toponym("Lithuanian", 3, 0.9)
                     },
-                    toponym("VILNIUS", 54.6872, 0.5),
+                    toponym("VILNIUS", 0, 0.5),
                 ],
             },
         ];
-        let places = Fragments::new(1000);
+        let fragments = Fragments::new(places.len());
         for t in &cases {
             let mut ours = Vec::new();
-            write_tagged(&mut ours, t, &places).unwrap();
+            write_tagged(&mut ours, t, &fragments, of).unwrap();
+            let line = Line {
+                id: &t.id,
+                toponyms: t
+                    .toponyms
+                    .iter()
+                    .map(|p| {
+                        let (lat, lon, place_id, place) = places[p.place as usize];
+                        Written {
+                            start: p.start,
+                            end: p.end,
+                            name: p.name,
+                            lat,
+                            lon,
+                            place_id,
+                            place,
+                            confidence: p.confidence,
+                            demonym: p.demonym,
+                        }
+                    })
+                    .collect(),
+            };
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
-                serde_json::to_string(t).unwrap()
+                serde_json::to_string(&line).unwrap()
             );
         }
         // A place the gazetteer does not have is an error, not a panic.
         let lost = Tagged {
             id: Id::Line(1),
-            toponyms: vec![Toponym {
-                place_idx: 5000,
-                ..toponym("Nowhere", 1.0, 1.0)
-            }],
+            toponyms: vec![toponym("Nowhere", 7, 1.0)],
         };
-        assert!(write_tagged(&mut Vec::new(), &lost, &places).is_err());
+        assert!(write_tagged(&mut Vec::new(), &lost, &fragments, of).is_err());
     }
 }

@@ -219,6 +219,16 @@ impl Places {
         &self.blob()[start..self.ends[i] as usize]
     }
 
+    /// Place `i`'s id and name, read where they lie in its bytes (they come
+    /// first) without decoding the rest, most of it its other names.
+    pub fn id_and_name(&self, i: PlaceIdx) -> (&str, &str) {
+        if let Some(p) = self.decoded[i as usize].get() {
+            return (&p.id, &p.name);
+        }
+        postcard::from_bytes(self.bytes(i as usize))
+            .unwrap_or_else(|e| panic!("gazetteer image: place {i} does not decode: {e}"))
+    }
+
     pub fn get(&self, i: PlaceIdx) -> &Place {
         let i = i as usize;
         self.decoded[i].get_or_init(|| {
@@ -674,7 +684,10 @@ mod tests {
         assert_eq!(image.key_facts, original.key_facts);
         assert_eq!(image.first_words, original.first_words);
         assert_eq!(image.places.len(), 1);
+        // Id and name read before and after the place is decoded.
+        assert_eq!(image.places.id_and_name(0), ("geonames:593116", "Vilnius"));
         assert_eq!(image.places.get(0).names, ["Vilnius", "Wilno"]);
+        assert_eq!(image.places.id_and_name(0), ("geonames:593116", "Vilnius"));
         assert!(may_start(&image.first_words, b"vilnius"));
         assert_eq!(image.names.bytes(), original.names.bytes());
         let hit = image.names.get(&image.keys, b"vilnius");

@@ -580,6 +580,11 @@ impl Gazetteer {
         self.places.get(i)
     }
 
+    /// `place(i)`'s id and name, without decoding the rest of it.
+    pub fn place_id_and_name(&self, i: PlaceIdx) -> (&str, &str) {
+        self.places.id_and_name(i)
+    }
+
     pub fn country(&self, code: &str) -> Option<PlaceIdx> {
         self.countries.get(code).copied()
     }
