@@ -165,12 +165,37 @@ struct PlaceParts<'a> {
 /// same countries and cities come back in text after text, and formatting
 /// their numbers and escaping their names was a fifth of the output's work.
 /// The place itself is never decoded: its id and name are read from its
-/// bytes, its coordinates from its core.
-struct Fragments(Vec<OnceLock<Box<[u8]>>>);
+/// bytes, its coordinates from its core. The cells come in blocks made
+/// when a place of the block is first named, so a run over a few texts does
+/// not set up a cell for each of the gazetteer's places.
+struct Fragments {
+    blocks: Vec<OnceLock<Box<[Cell]>>>,
+    places: usize,
+}
+
+/// A place's part once written.
+type Cell = OnceLock<Box<[u8]>>;
+
+/// Places a block of `Fragments` holds.
+const BLOCK: usize = 1024;
 
 impl Fragments {
     fn new(places: usize) -> Fragments {
-        Fragments(std::iter::repeat_with(OnceLock::new).take(places).collect())
+        Fragments {
+            blocks: std::iter::repeat_with(OnceLock::new)
+                .take(places.div_ceil(BLOCK))
+                .collect(),
+            places,
+        }
+    }
+
+    fn cell(&self, i: usize) -> Option<&Cell> {
+        if i >= self.places {
+            return None;
+        }
+        let block = self.blocks[i / BLOCK]
+            .get_or_init(|| std::iter::repeat_with(OnceLock::new).take(BLOCK).collect());
+        block.get(i % BLOCK)
     }
 
     /// Place `i`'s part, written from `of(i)` the first time.
@@ -179,7 +204,7 @@ impl Fragments {
         i: PlaceIdx,
         of: impl FnOnce(PlaceIdx) -> PlaceParts<'a>,
     ) -> serde_json::Result<&[u8]> {
-        let Some(cell) = self.0.get(i as usize) else {
+        let Some(cell) = self.cell(i as usize) else {
             return Err(serde::ser::Error::custom("no such place"));
         };
         if let Some(done) = cell.get() {
@@ -307,6 +332,33 @@ mod tests {
         place: &'a str,
         confidence: f64,
         demonym: bool,
+    }
+
+    #[test]
+    fn a_place_part_is_written_once_in_any_block() {
+        let made = std::cell::Cell::new(0);
+        let of = |i: PlaceIdx| {
+            made.set(made.get() + 1);
+            PlaceParts {
+                lat: f64::from(i),
+                lon: 0.5,
+                id: "x",
+                name: "y",
+            }
+        };
+        let f = Fragments::new(3 * BLOCK + 1);
+        for i in [0, 5, BLOCK + 7, 3 * BLOCK, 5] {
+            let part = f.get(i as PlaceIdx, of).unwrap();
+            let want = format!(
+                ",\"lat\":{}.0,\"lon\":0.5,\"place_id\":\"x\",\"place\":\"y\"",
+                i
+            );
+            assert_eq!(String::from_utf8_lossy(part), want);
+        }
+        // Place 5 was asked twice and written once; past the last place is
+        // an error.
+        assert_eq!(made.get(), 4);
+        assert!(f.get(3 * BLOCK as PlaceIdx + 1, of).is_err());
     }
 
     #[test]
