@@ -163,7 +163,8 @@ struct PlaceParts<'a> {
 /// Each place's part of a toponym (`"lat":…,"lon":…,"place_id":…,"place":…`),
 /// written the first time a text names the place and copied after: the
 /// same countries and cities come back in text after text, and formatting
-/// their numbers and escaping their names was a fifth of the output's work.
+/// their numbers and escaping their names again cost 12M of `tag`'s 360M
+/// instructions on 4 MB of news.
 /// The place itself is never decoded: its id and name are read from its
 /// bytes, its coordinates from its core. The cells come in blocks made
 /// when a place of the block is first named, so a run over a few texts does
