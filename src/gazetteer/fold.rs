@@ -10,7 +10,8 @@
 /// character it came from.
 #[derive(Debug, Default, Clone)]
 pub struct Folded {
-    pub text: String,
+    /// ASCII: letters, digits and the two separators.
+    pub text: Vec<u8>,
     origin: Vec<u32>,
     /// Where in `text` a word starts that may start a name (`capitalised`
     /// only; a word the first-word filter rules out is not one).
@@ -27,7 +28,7 @@ impl Folded {
     /// every word start is preceded by a separator.
     pub fn new(original: &str) -> Folded {
         let mut f = Folded {
-            text: String::with_capacity(original.len() + 1),
+            text: Vec::with_capacity(original.len() + 1),
             origin: Vec::with_capacity(original.len() + 1),
             starts: Vec::new(),
         };
@@ -46,7 +47,7 @@ impl Folded {
     pub fn capitalised(original: &str, starts_name: impl Fn(&[u8]) -> bool) -> Folded {
         let bytes = original.as_bytes();
         let mut f = Folded {
-            text: String::with_capacity(bytes.len() / 2 + 8),
+            text: Vec::with_capacity(bytes.len() / 2 + 8),
             origin: Vec::with_capacity(bytes.len() / 2 + 8),
             // News has a name start every 50-100 bytes.
             starts: Vec::with_capacity(bytes.len() / 32 + 4),
@@ -156,9 +157,9 @@ impl Folded {
                 }
                 let from = f.text.len();
                 if ascii {
-                    // Copied lower-cased.
-                    f.text.push_str(word);
-                    f.text[from..].make_ascii_lowercase();
+                    // Copied lower-cased: bit 5 set in a letter makes it
+                    // lower case, and digits have it set already.
+                    f.text.extend(word.bytes().map(|b| b | 0x20));
                     if starts {
                         f.starts.push(from as u32);
                     }
@@ -169,7 +170,7 @@ impl Folded {
                     // (non-ASCII words are always kept: their folding is not a
                     // copy).
                     fold_chars(word, at, &mut f);
-                    let text = f.text.as_bytes();
+                    let text = &f.text;
                     let after_space = (from..text.len()).filter(|&p| p > 0 && text[p - 1] == SOFT);
                     f.starts.extend(after_space.map(|p| p as u32));
                     fold = true;
@@ -196,6 +197,11 @@ impl Folded {
         f
     }
 
+    /// The folded text as a string (it is ASCII).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
     /// The byte offset in the original text of folded byte `i`.
     pub fn origin(&self, i: usize) -> usize {
         self.origin[i] as usize
@@ -204,10 +210,9 @@ impl Folded {
     /// Appends a separator. A hard one is written `"| "` so that every word,
     /// after either kind, starts right after a space.
     fn push_sep(&mut self, sep: u8, at: usize) {
-        match self.text.as_bytes().last() {
+        match self.text.last() {
             Some(&SOFT) if sep == HARD => {
-                let hard_already =
-                    self.text.len() >= 2 && self.text.as_bytes()[self.text.len() - 2] == HARD;
+                let hard_already = self.text.len() >= 2 && self.text[self.text.len() - 2] == HARD;
                 if !hard_already {
                     // A run with punctuation in it is hard; it starts where
                     // the run started, so spans never take in its first char.
@@ -219,19 +224,19 @@ impl Folded {
             Some(&SOFT) => {}
             _ if sep == HARD => self.push_hard(at),
             _ => {
-                self.text.push(SOFT as char);
+                self.text.push(SOFT);
                 self.origin.push(at as u32);
             }
         }
     }
 
     fn push_hard(&mut self, at: usize) {
-        self.text.push_str("| ");
+        self.text.extend_from_slice(b"| ");
         self.origin.extend([at as u32, at as u32]);
     }
 
     fn push_word_byte(&mut self, b: u8, at: usize) {
-        self.text.push(b as char);
+        self.text.push(b);
         self.origin.push(at as u32);
     }
 }
@@ -402,7 +407,9 @@ pub fn key(name: &str) -> String {
         return out;
     }
     let f = Folded::new(name);
-    f.text.trim_matches(|c| c == ' ' || c == '|').to_string()
+    f.as_str()
+        .trim_matches(|c| c == ' ' || c == '|')
+        .to_string()
 }
 
 /// True when `b` is a folded word byte (not a separator).
@@ -435,9 +442,9 @@ mod tests {
     fn offsets_point_into_the_original() {
         let text = "In Suwałki, troops";
         let f = Folded::new(text);
-        assert_eq!(f.text, " in suwalki| troops");
-        assert_eq!(Folded::new("a , b").text, " a| b");
-        let at = f.text.find("suwalki").unwrap();
+        assert_eq!(f.as_str(), " in suwalki| troops");
+        assert_eq!(Folded::new("a , b").as_str(), " a| b");
+        let at = f.as_str().find("suwalki").unwrap();
         assert_eq!(f.origin(at), 3);
         assert_eq!(&text[f.origin(at)..f.origin(at + 7)], "Suwałki");
     }
@@ -446,8 +453,8 @@ mod tests {
     fn only_capitalised_words_and_connectors_are_folded() {
         let text = "troops went to the Bay of Biscay and Rota. Baltic states agreed";
         let f = Folded::capitalised(text, |_| true);
-        assert_eq!(f.text, "| bay of biscay and rota| baltic states| ");
-        let at = f.text.find("rota").unwrap();
+        assert_eq!(f.as_str(), "| bay of biscay and rota| baltic states| ");
+        let at = f.as_str().find("rota").unwrap();
         assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");
     }
 
@@ -459,10 +466,10 @@ mod tests {
         let starts: Vec<&str> = f
             .starts
             .iter()
-            .map(|&s| f.text[s as usize..].split([' ', '|']).next().unwrap())
+            .map(|&s| f.as_str()[s as usize..].split([' ', '|']).next().unwrap())
             .collect();
         // "putin" is folded to continue "vladimir ..." but starts nothing.
-        assert!(f.text.contains("vladimir putin"));
+        assert!(f.as_str().contains("vladimir putin"));
         assert_eq!(starts, ["vladimir", "lodz"]);
     }
 
@@ -477,11 +484,11 @@ mod tests {
             "éa Rota",
         ] {
             let f = Folded::capitalised(text, |_| true);
-            assert!(f.text.len() <= text.len() * 3 + 4, "{text}");
+            assert!(f.as_str().len() <= text.len() * 3 + 4, "{text}");
         }
         assert!(
             Folded::capitalised("Ships left Zürich.", |_| true)
-                .text
+                .as_str()
                 .contains("zurich")
         );
     }
@@ -495,6 +502,15 @@ mod tests {
             let hit = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit() || b >= 0x80;
             let plain = bytes.get(from..).and_then(|r| r.iter().position(|&b| hit(b)).map(|p| from + p));
             proptest::prop_assert_eq!(first(&bytes, from, hit), plain);
+        }
+
+        #[test]
+        fn folded_text_is_ascii_words_and_separators_whatever_the_input(text in "\\PC{0,60}") {
+            for f in [Folded::new(&text), Folded::capitalised(&text, |_| true)] {
+                let ok = f.text.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == SOFT || b == HARD);
+                proptest::prop_assert!(ok, "{:?} -> {:?}", text, f.as_str());
+                proptest::prop_assert_eq!(f.as_str().len(), f.text.len());
+            }
         }
     }
 
@@ -510,7 +526,7 @@ mod tests {
         assert!(!is_general_punctuation("é".as_bytes()));
         // Passed over between words, as ASCII punctuation is.
         let f = Folded::capitalised("troops \u{201c}Rota\u{201d} \u{2014} Vilnius", |_| true);
-        assert_eq!(f.text, "| rota| vilnius");
+        assert_eq!(f.as_str(), "| rota| vilnius");
     }
 
     #[test]

@@ -675,7 +675,7 @@ impl Gazetteer {
     /// the places whose written form it fits (case rules below).
     pub fn find(&self, text: &str) -> Found {
         let folded = Folded::capitalised(text, |w| image::may_start(&self.first_words, w));
-        let bytes = folded.text.as_bytes();
+        let bytes = &folded.text[..];
         // A mention or so per name start, most of them with few places.
         let mut found: Vec<Mention> = Vec::with_capacity(folded.starts.len());
         let mut pool: Vec<PlaceIdx> = Vec::with_capacity(4 * folded.starts.len());
