@@ -16,29 +16,13 @@ holds each run to one CPU with taskset where there is one.
 """
 
 import argparse
-import glob
 import hashlib
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-
-
-def corpus(path, mb):
-    records = [json.loads(l) for p in sorted(glob.glob("../shared/corpora/*.jsonl")) for l in open(p)]
-    if not records:
-        sys.exit("no ../shared/corpora/*.jsonl to build the input from: give --input")
-    size, n = 0, 0
-    with open(path, "w") as f:
-        while size < mb * 1e6:
-            for r in records:
-                line = json.dumps({"id": f"{r['id']}-{n}", "text": r["text"]}) + "\n"
-                f.write(line)
-                size += len(line.encode())
-                n += 1
 
 
 def main():
@@ -55,7 +39,10 @@ def main():
     try:
         inp = a.input or os.path.join(work, "input.jsonl")
         if not a.input:
-            corpus(inp, 20)
+            sys.path.insert(0, "bench")
+            import corpus_input
+
+            corpus_input.write(inp, 20)
         builds = {"old": os.path.abspath(a.old), "new": os.path.abspath(a.new)}
         env = {}
         for k, b in builds.items():

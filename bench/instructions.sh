@@ -20,19 +20,7 @@ if ! command -v valgrind >/dev/null; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$mb" "$work/input.jsonl" <<'PY'
-import glob, json, sys
-target, out = float(sys.argv[1]) * 1e6, sys.argv[2]
-records = [json.loads(l) for p in sorted(glob.glob("../shared/corpora/*.jsonl")) for l in open(p)]
-size, n = 0, 0
-with open(out, "w") as f:
-    while size < target:
-        for r in records:
-            line = json.dumps({"id": f"{r['id']}-{n}", "text": r["text"]}) + "\n"
-            f.write(line)
-            size += len(line.encode())
-            n += 1
-PY
+python3 bench/corpus_input.py "$mb" "$work/input.jsonl"
 export EVENTMAP_CACHE_DIR="$work/cache"
 "$bin" lookup Vilnius >/dev/null  # the image cache, as after any first run
 digest=$(RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
