@@ -150,8 +150,8 @@ pub fn read_lines<R: std::io::Read>(
         && bytes < max_bytes
         && (batch.is_empty() || !input.buffer().is_empty())
     {
-        let mut line = Vec::new();
-        if std::io::BufRead::read_until(input, b'\n', &mut line)? == 0 {
+        let line = read_line(input)?;
+        if line.is_empty() {
             break;
         }
         *n += 1;
@@ -159,6 +159,36 @@ pub fn read_lines<R: std::io::Read>(
         batch.push((*n, line));
     }
     Ok(batch)
+}
+
+/// The next line of `input` with its newline (if it has one), empty at
+/// the end: `BufRead::read_until` with the memchr crate's search, which
+/// takes 32 bytes a step where the standard library's takes 16.
+fn read_line<R: std::io::Read>(input: &mut std::io::BufReader<R>) -> std::io::Result<Vec<u8>> {
+    use std::io::BufRead;
+    let mut line = Vec::new();
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(line);
+        }
+        match memchr::memchr(b'\n', buf) {
+            Some(i) => {
+                line.extend_from_slice(&buf[..=i]);
+                input.consume(i + 1);
+                return Ok(line);
+            }
+            None => {
+                let n = buf.len();
+                line.extend_from_slice(buf);
+                input.consume(n);
+            }
+        }
+    }
 }
 
 enum Outcome<E> {
@@ -216,6 +246,26 @@ fn write_in_order<R, E>(
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_read_as_read_until_reads_them(
+            text in proptest::collection::vec(proptest::sample::select(b"ab\n\r\xC3".to_vec()), 0..200),
+            capacity in 1usize..40,
+        ) {
+            let mut ours = std::io::BufReader::with_capacity(capacity, &text[..]);
+            let mut std_lines = std::io::BufReader::with_capacity(capacity, &text[..]);
+            loop {
+                let line = read_line(&mut ours).unwrap();
+                let mut want = Vec::new();
+                std::io::BufRead::read_until(&mut std_lines, b'\n', &mut want).unwrap();
+                proptest::prop_assert_eq!(&line, &want);
+                if line.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
 
     #[test]
     fn results_come_in_input_order_however_long_each_takes() {
