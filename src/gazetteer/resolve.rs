@@ -284,6 +284,13 @@ fn word_end(s: &str) -> usize {
 /// `word` lower-cased as `str::to_lowercase` does, inline (no allocation
 /// up to 24 bytes); ASCII words, nearly all, byte by byte.
 fn lowercase(word: &str) -> CompactString {
+    // Most words around a mention are lower-case already ("in", "said").
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return CompactString::from(word);
+    }
     if word.is_ascii() {
         let mut s = CompactString::from(word);
         s.make_ascii_lowercase();
@@ -818,6 +825,9 @@ mod lowercase_tests {
             "ǅemal",
             "NATO-led",
             "",
+            "said",
+            "2024",
+            "in",
         ] {
             assert_eq!(lowercase(w), w.to_lowercase(), "{w}");
         }
