@@ -143,13 +143,13 @@ impl Folded {
                 let c = continues && after_capital;
                 (c, c)
             };
-            let mut fold = false;
             // Only words that start some name are worth looking up: a plain
             // ASCII word (most of the text) is asked of the filter as it
             // stands, and one it rules out is not folded unless it continues
             // a name.
             let starts = may && ascii && starts_name(word.as_bytes());
-            if may && (starts || must || !ascii) {
+            let fold = may && (starts || must || !ascii);
+            if fold {
                 match pending {
                     SOFT => f.push_word_byte(SOFT, pending_at),
                     HARD => f.push_hard(pending_at),
@@ -164,7 +164,6 @@ impl Folded {
                         f.starts.push(from as u32);
                     }
                     f.origin.extend(at as u32..end as u32);
-                    fold = true;
                 } else {
                     // Not checked: every word its folding makes may start one
                     // (non-ASCII words are always kept: their folding is not a
@@ -173,7 +172,6 @@ impl Folded {
                     let text = &f.text;
                     let after_space = (from..text.len()).filter(|&p| p > 0 && text[p - 1] == SOFT);
                     f.starts.extend(after_space.map(|p| p as u32));
-                    fold = true;
                 }
             }
             if fold {
