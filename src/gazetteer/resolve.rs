@@ -374,16 +374,16 @@ fn holds<T: PartialEq + Copy>(facts: &[(T, u32)], value: T, own: u32) -> bool {
 }
 
 impl Neighbourhood {
-    fn new(g: &Gazetteer, anchors: &[(u32, PlaceIdx)]) -> Neighbourhood {
-        // Sized for the lists most anchors go in; the rest grow if need be.
-        let room = anchors.len();
-        let mut n = Neighbourhood {
-            countries: Vec::with_capacity(room),
-            holding: Vec::with_capacity(room),
-            admin1_of_places: Vec::with_capacity(room),
-            points: Vec::with_capacity(room),
-            ..Neighbourhood::default()
-        };
+    /// The summary of `anchors`, in place of what it held (its vectors
+    /// kept for the next round's).
+    fn fill(&mut self, g: &Gazetteer, anchors: &[(u32, PlaceIdx)]) {
+        let n = self;
+        n.countries.clear();
+        n.named.clear();
+        n.holding.clear();
+        n.admin1_of_places.clear();
+        n.admin1_named.clear();
+        n.points.clear();
         for &(k, o) in anchors {
             let o = g.core(o);
             if o.country != 0 {
@@ -405,7 +405,6 @@ impl Neighbourhood {
                 n.points.push((o.lat, o.lon, k));
             }
         }
-        n
     }
 
     /// Which context rules hold for `p`, a candidate of a mention of name `own`.
@@ -463,63 +462,34 @@ impl Neighbourhood {
     }
 }
 
+/// What resolution knows of one mention: read from the text and the name
+/// once, then the choice the rounds make. One vector of these per text,
+/// rather than a vector per fact.
+struct State {
+    cues: Cues,
+    /// The name is a single word, and whether it is also a word or a
+    /// person's name.
+    single: bool,
+    amb: Ambiguity,
+    /// Not plainly something else (a person, a demonym, a compound).
+    keep: bool,
+    /// Lends context to the others: its name is neither a word nor a
+    /// person's name, so two doubtful names cannot vouch for each other.
+    anchor: bool,
+    /// The nearest earlier mention of the same name and candidates.
+    earlier: Option<usize>,
+    /// The neighbourhood (round made) and qualifier last scored against.
+    scored_with: Option<(usize, Option<PlaceIdx>)>,
+    choice: (PlaceIdx, f64),
+    rules: u8,
+    confidence: f64,
+    support: f64,
+}
+
 /// Chooses a place for every mention and drops those that are not places.
 pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     let mentions = &found.mentions;
     let range = |m: &Mention| m.candidates.start as usize..m.candidates.end as usize;
-    let cues: Vec<Cues> = (0..mentions.len())
-        .map(|i| cues(text, mentions, i))
-        .collect();
-    // Per mention, looked up once: whether its name is a single word, and
-    // whether that name is also a word or a person's name.
-    let names: Vec<(bool, Ambiguity)> = mentions
-        .iter()
-        .map(|m| {
-            let facts = g.key_facts(m.pattern);
-            (facts.single_word(), facts.ambiguity())
-        })
-        .collect();
-    // Per mention: a title or a first name before it ("President Obama",
-    // "Sarah Sutton", for one-word names only), looked up once.
-    let named_person: Vec<(bool, bool)> = cues
-        .iter()
-        .zip(&names)
-        .map(|(c, &(single, _))| {
-            (
-                g.is_title(&c.prev),
-                single && c.prev_capitalised && g.is_first_name(&c.prev),
-            )
-        })
-        .collect();
-    // Mentions that are plainly not places are out before they can lend context.
-    let keep: Vec<bool> = mentions
-        .iter()
-        .zip(&cues)
-        .zip(&names)
-        .zip(&named_person)
-        .map(|(((m, c), &(single, _)), &(titled, first_named))| {
-            let not_a_place = m.demonym
-                || c.compound
-                || titled
-                || (single && g.key_facts(m.pattern).not_place())
-                || first_named;
-            !not_a_place
-        })
-        .collect();
-
-    // Names this text gives a person somewhere ("John Tyler", "President
-    // Obama"): a person's, wherever else they stand alone in it.
-    let persons: rustc_hash::FxHashSet<u32> = mentions
-        .iter()
-        .zip(&names)
-        .zip(&named_person)
-        .filter(|((_, (single, _)), (titled, first_named))| *single && (*titled || *first_named))
-        .map(|((m, _), _)| m.pattern)
-        .collect();
-
-    // Only names that are not also words or people's names lend context, so
-    // two doubtful names cannot vouch for each other.
-    let anchor: Vec<bool> = names.iter().map(|(_, amb)| !amb.any()).collect();
     // Priors once per candidate (one vector, indexed like the candidate
     // pool), less `OTHER_NAME` where the mention is not the place's own
     // name; the rounds below only add context.
@@ -535,21 +505,69 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 };
         }
     }
-    let mut choice: Vec<(PlaceIdx, f64)> = mentions
+    // Names this text gives a person somewhere ("John Tyler", "President
+    // Obama"): a person's, wherever else they stand alone in it.
+    let mut persons: Vec<u32> = Vec::new();
+    let mut state: Vec<State> = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.iter().enumerate() {
+        let cues = cues(text, mentions, i);
+        // Whether the name is a single word, and whether it is also a word
+        // or a person's name: a byte per name.
+        let facts = g.key_facts(m.pattern);
+        let (single, amb) = (facts.single_word(), facts.ambiguity());
+        // A title or a first name before it ("President Obama", "Sarah
+        // Sutton", for one-word names only).
+        let titled = g.is_title(&cues.prev);
+        let first_named = single && cues.prev_capitalised && g.is_first_name(&cues.prev);
+        if single && (titled || first_named) {
+            persons.push(m.pattern);
+        }
+        // Mentions that are plainly not places are out before they can
+        // lend context.
+        let not_a_place =
+            m.demonym || cues.compound || titled || (single && facts.not_place()) || first_named;
+        // The best prior, the smaller place on a tie.
+        let choice = found
+            .candidates(m)
+            .iter()
+            .zip(&priors[range(m)])
+            .map(|(&c, &p)| (c, p))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .unwrap_or_default();
+        state.push(State {
+            cues,
+            single,
+            amb,
+            keep: !not_a_place,
+            anchor: !amb.any(),
+            earlier: None,
+            scored_with: None,
+            choice,
+            rules: 0,
+            confidence: 0.0,
+            support: 0.0,
+        });
+    }
+    persons.sort_unstable();
+    persons.dedup();
+    // A name repeated with the same candidates and qualifier scores the
+    // same against one neighbourhood: each mention's nearest earlier one of
+    // the same name and candidates, found once (the mentions sorted by
+    // name, then place in the text); its scores are copied when they were
+    // made against the same neighbourhood and qualifier.
+    let mut by_name: Vec<(u32, u32)> = mentions
         .iter()
-        .map(|m| {
-            found
-                .candidates(m)
-                .iter()
-                .zip(&priors[range(m)])
-                .map(|(&c, &p)| (c, p))
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .unwrap_or_default()
-        })
+        .enumerate()
+        .map(|(i, m)| (m.pattern, i as u32))
         .collect();
-    let mut rules = vec![0u8; mentions.len()];
-    let mut confidence = vec![0.0; mentions.len()];
-    let mut support = vec![0.0; mentions.len()];
+    by_name.sort_unstable();
+    for pair in by_name.windows(2) {
+        let ((name, j), (next, i)) = (pair[0], pair[1]);
+        let (i, j) = (i as usize, j as usize);
+        if name == next && found.candidates(&mentions[j]) == found.candidates(&mentions[i]) {
+            state[i].earlier = Some(j);
+        }
+    }
     // Sized once, at their largest: growing them a push at a time cost
     // more than their work in short texts.
     let most = mentions
@@ -558,6 +576,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         .max()
         .unwrap_or(0);
     let mut scored: Vec<(PlaceIdx, f64, u8)> = Vec::with_capacity(most);
+    let mut snapshot: Vec<PlaceIdx> = Vec::with_capacity(mentions.len());
     // Round one chooses by prior and the anchors; round two lets every
     // choice see the others' (more rounds changed nothing on the corpora).
     const ROUNDS: usize = 2;
@@ -566,63 +585,53 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
     // qualifier would score the same, and is not scored again.
     let mut hood = Neighbourhood::default();
     let mut hood_round = 0;
+    let mut anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
     let mut last_anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
-    let mut scored_with: Vec<Option<(usize, Option<PlaceIdx>)>> = vec![None; mentions.len()];
-    // A name repeated with the same candidates and qualifier scores the
-    // same against one neighbourhood: each mention's nearest earlier one of
-    // the same name and candidates, found once; its scores are copied when
-    // they were made against the same neighbourhood and qualifier.
-    let mut last_of: rustc_hash::FxHashMap<u32, usize> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(mentions.len(), Default::default());
-    let earlier: Vec<Option<usize>> = mentions
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            last_of
-                .insert(m.pattern, i)
-                .filter(|&j| found.candidates(&mentions[j]) == found.candidates(m))
-        })
-        .collect();
     for round in 0..ROUNDS {
-        let snapshot = choice.clone();
+        snapshot.clear();
+        snapshot.extend(state.iter().map(|s| s.choice.0));
         // The anchors' current choices, once per (name, place).
-        let mut anchors: Vec<(u32, PlaceIdx)> = Vec::with_capacity(mentions.len());
+        anchors.clear();
         anchors.extend(
             mentions
                 .iter()
-                .enumerate()
-                .filter(|(j, _)| keep[*j] && anchor[*j])
-                .map(|(j, o)| (o.pattern, snapshot[j].0)),
+                .zip(&state)
+                .filter(|(_, s)| s.keep && s.anchor)
+                .map(|(o, s)| (o.pattern, s.choice.0)),
         );
         anchors.sort_unstable();
         anchors.dedup();
         if round == 0 || anchors != last_anchors {
             // One summary per name left out (a name never supports itself).
-            hood = Neighbourhood::new(g, &anchors);
+            hood.fill(g, &anchors);
             hood_round = round;
         }
-        last_anchors = anchors;
+        std::mem::swap(&mut anchors, &mut last_anchors);
         for (i, m) in mentions.iter().enumerate() {
             // A mention with one candidate cannot change its choice: its
             // context is only needed once, in the last round.
-            if !keep[i] || (m.candidates.len() == 1 && round + 1 < ROUNDS) {
+            if !state[i].keep || (m.candidates.len() == 1 && round + 1 < ROUNDS) {
                 continue;
             }
-            let qualifier = cues[i]
+            let qualifier = state[i]
+                .cues
                 .qualifier
-                .filter(|q| keep[*q])
-                .map(|q| snapshot[q].0);
-            if scored_with[i] == Some((hood_round, qualifier)) {
+                .filter(|&q| state[q].keep)
+                .map(|q| snapshot[q]);
+            let with = Some((hood_round, qualifier));
+            if state[i].scored_with == with {
                 continue;
             }
-            scored_with[i] = Some((hood_round, qualifier));
-            if let Some(j) = earlier[i]
-                && scored_with[j] == scored_with[i]
+            state[i].scored_with = with;
+            if let Some(j) = state[i].earlier
+                && state[j].scored_with == with
             {
-                confidence[i] = confidence[j];
-                choice[i] = choice[j];
-                support[i] = support[j];
-                rules[i] = rules[j];
+                let (confidence, choice, support, rules) = {
+                    let e = &state[j];
+                    (e.confidence, e.choice, e.support, e.rules)
+                };
+                let s = &mut state[i];
+                (s.confidence, s.choice, s.support, s.rules) = (confidence, choice, support, rules);
                 continue;
             }
             scored.clear();
@@ -641,16 +650,17 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
                 .iter()
                 .map(|s| ((s.1 - best.1) / SOFTMAX_T).exp())
                 .sum();
-            confidence[i] = 1.0 / z;
-            choice[i] = (best.0, best.1);
-            support[i] = weight(best.2);
-            rules[i] = best.2;
+            let s = &mut state[i];
+            s.confidence = 1.0 / z;
+            s.choice = (best.0, best.1);
+            s.support = weight(best.2);
+            s.rules = best.2;
         }
     }
 
     let mut out = Vec::with_capacity(mentions.len());
-    for (i, m) in mentions.iter().enumerate() {
-        if m.demonym && !cues[i].compound {
+    for (i, (m, s)) in mentions.iter().zip(&state).enumerate() {
+        if m.demonym && !s.cues.compound {
             out.push(Resolved {
                 start: m.start,
                 end: m.end,
@@ -665,15 +675,15 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             });
             continue;
         }
-        if !keep[i] {
+        if !s.keep {
             continue;
         }
-        let c = &cues[i];
+        let c = &s.cues;
         // The core, not the place: it is at hand, and holds all asked here.
-        let p = g.core(choice[i].0);
-        let (single, amb) = names[i];
+        let p = g.core(s.choice.0);
+        let (single, amb) = (s.single, s.amb);
         let locative = LOCATIVE.contains(&c.prev.as_str());
-        let qualified = rules[i] & QUALIFIER != 0;
+        let qualified = s.rules & QUALIFIER != 0;
         let major = p.major;
         // A person-like name next to another capitalised word is part of a
         // person's or an organisation's name ("Victoria Nuland", "Washington Post").
@@ -687,7 +697,8 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         let states = p.kind == PlaceKind::Country;
         // "Tyler said" after "John Tyler": the person again, unless the text
         // says it is a place ("in Tyler", "Tyler, Texas").
-        if single && !states && persons.contains(&m.pattern) && !locative && !qualified {
+        if single && !states && persons.binary_search(&m.pattern).is_ok() && !locative && !qualified
+        {
             continue;
         }
         if single
@@ -710,16 +721,16 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         if single && p.kind.is_settlement() && !major && c.prev_capitalised {
             continue;
         }
-        let strong_support = qualified || support[i] >= 0.45;
+        let strong_support = qualified || s.support >= 0.45;
         let evidence = if amb.any() && !states {
-            locative && support[i] > 0.0 || strong_support
+            locative && s.support > 0.0 || strong_support
         } else {
-            locative || qualified || support[i] >= 0.25
+            locative || qualified || s.support >= 0.25
         };
         // A word or person's name that is only another name of the place
         // ("Julia", once Plovdiv's; "Levi", Lévis's) needs at least a
         // locative before it, however large the place ("in Geneva").
-        let other_name = g.core(choice[i].0).key != m.pattern;
+        let other_name = p.key != m.pattern;
         if single && amb.any() && !states && other_name && !(locative || evidence) {
             continue;
         }
@@ -733,13 +744,13 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         if p.kind == PlaceKind::Village && !strong_support {
             continue;
         }
-        let mut conf = confidence[i];
+        let mut conf = s.confidence;
         if needs_evidence {
             conf *= 0.8;
         }
         let why = Why {
             prior: p.prior,
-            rules: rules[i],
+            rules: s.rules,
             after: LOCATIVE
                 .iter()
                 .position(|w| *w == c.prev.as_str())
@@ -751,7 +762,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         out.push(Resolved {
             start: m.start,
             end: m.end,
-            place: choice[i].0,
+            place: s.choice.0,
             confidence: (conf * 1000.0).round() / 1000.0,
             why,
             demonym: false,
