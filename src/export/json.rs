@@ -57,6 +57,35 @@ pub fn value(out: &mut Vec<u8>, v: &impl serde::Serialize) -> serde_json::Result
     serde_json::to_writer(out, v)
 }
 
+/// Writes `v` as serde_json does, from a table when it is a number of
+/// thousandths in 0..=1 (a confidence, rounded so where it is made): each
+/// of those is formatted once a process, by serde_json itself, and
+/// copied after; any other number is formatted as it comes.
+#[inline]
+pub fn thousandths(out: &mut Vec<u8>, v: f64) -> serde_json::Result<()> {
+    static TABLE: std::sync::OnceLock<Vec<Box<[u8]>>> = std::sync::OnceLock::new();
+    // Saturating: a negative number, NaN or -0.0 gives 0, whose entry is
+    // not its bits.
+    let k = (v * 1000.0).round() as u32;
+    // The very number the table holds for k (not merely close to it).
+    if k <= 1000 && (f64::from(k) / 1000.0).to_bits() == v.to_bits() {
+        let table = TABLE.get_or_init(|| {
+            (0..=1000)
+                .map(|k| {
+                    serde_json::to_vec(&(f64::from(k) / 1000.0))
+                        .unwrap_or_default()
+                        .into_boxed_slice()
+                })
+                .collect()
+        });
+        if let Some(text) = table.get(k as usize).filter(|t| !t.is_empty()) {
+            out.extend_from_slice(text);
+            return Ok(());
+        }
+    }
+    value(out, &v)
+}
+
 /// A JSON object written a member at a time, in the order given (a struct
 /// derived `Serialize` writes its fields in declaration order).
 pub struct Object<'a> {
@@ -101,6 +130,14 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// A number as serde_json writes it, from `thousandths`' table when
+    /// it is one of those (a confidence).
+    #[inline]
+    pub fn thousandths(&mut self, key: &str, v: f64) -> serde_json::Result<&mut Self> {
+        thousandths(self.member(key), v)?;
+        Ok(self)
+    }
+
     /// A number, bool or other value, as serde_json writes it.
     #[inline]
     pub fn value(&mut self, key: &str, v: &impl serde::Serialize) -> serde_json::Result<&mut Self> {
@@ -142,6 +179,19 @@ mod tests {
             "sixteen bytes...\"and then some more than sixteen bytes\n",
         ] {
             assert_eq!(ours(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn thousandths_are_written_as_serde_json_writes_them() {
+        let mut numbers: Vec<f64> = (0..=1000).map(|k| f64::from(k) / 1000.0).collect();
+        // Not thousandths, or out of the table's range: formatted as they come.
+        numbers.extend([0.0005, 0.1234, -0.0, -0.5, 1.5, 2.0, 1e-9, f64::NAN]);
+        for v in numbers {
+            let mut out = Vec::new();
+            thousandths(&mut out, v).unwrap();
+            let expected = serde_json::to_vec(&v).unwrap();
+            assert_eq!(out, expected, "{v}");
         }
     }
 

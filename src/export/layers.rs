@@ -109,7 +109,7 @@ impl PlaceUse {
             .value("lon", &self.lon)?
             .value("lat", &self.lat)?
             .value("mentions", &self.mentions)?
-            .value("confidence", &self.confidence)?
+            .thousandths("confidence", self.confidence)?
             .end();
         Ok(())
     }
