@@ -176,14 +176,16 @@ pub fn prior(p: &Place) -> f64 {
 
 /// What the text around a mention says.
 #[derive(Debug, Default)]
-struct Cues {
+struct Cues<'a> {
     /// Glued to a lower-case prefix by a hyphen ("trans-Atlantic").
     compound: bool,
     /// The word before and after, lower-cased (inline: no allocation for
     /// a word of up to 24 bytes).
     prev: CompactString,
     prev_capitalised: bool,
-    next: CompactString,
+    /// The word after, as written: lower-cased (`lowercase`) only where a
+    /// rule asks, as few do.
+    next: &'a str,
     next_capitalised: bool,
     next_acronym: bool,
     sentence_start: bool,
@@ -191,14 +193,17 @@ struct Cues {
     qualifier: Option<usize>,
 }
 
-fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
+fn cues<'a>(text: &'a str, mentions: &[Mention], i: usize) -> Cues<'a> {
     let m = &mentions[i];
     let mut c = Cues::default();
     let before = &text[..m.start];
     if let Some(prefix) = before.strip_suffix('-') {
         c.compound = prefix.chars().next_back().is_some_and(char::is_lowercase);
     }
-    let trimmed = before.trim_end_matches([' ', '\t']);
+    // Spaces and tabs are single bytes: trimmed as bytes, not characters.
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let kept = before.len() - before.bytes().rev().take_while(blank).count();
+    let trimmed = &before[..kept];
     let last = trimmed.chars().next_back();
     c.sentence_start = match last {
         None => true,
@@ -223,19 +228,22 @@ fn cues(text: &str, mentions: &[Mention], i: usize) -> Cues {
         }
     }
     let after = &text[m.end..];
-    let spaced = after.trim_start_matches([' ', '\t']);
+    let spaced = &after[after.bytes().take_while(blank).count()..];
     if spaced.len() < after.len() {
         let word = &spaced[..word_end(spaced)];
         c.next_capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        c.next_acronym = if word.is_ascii() {
-            word.len() >= 2
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        } else {
-            word.chars().count() >= 2 && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric())
-        };
-        c.next = lowercase(word);
+        // Asked only of a capitalised word (`next_extends`).
+        c.next_acronym = c.next_capitalised
+            && if word.is_ascii() {
+                word.len() >= 2
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            } else {
+                word.chars().count() >= 2
+                    && word.chars().all(|ch| ch.is_uppercase() || ch.is_numeric())
+            };
+        c.next = word;
     }
     if let Some(rest) = after.strip_prefix(',') {
         let gap = rest.len() - rest.trim_start().len();
@@ -465,8 +473,8 @@ impl Neighbourhood {
 /// What resolution knows of one mention: read from the text and the name
 /// once, then the choice the rounds make. One vector of these per text,
 /// rather than a vector per fact.
-struct State {
-    cues: Cues,
+struct State<'a> {
+    cues: Cues<'a>,
     /// The name is a single word, and whether it is also a word or a
     /// person's name.
     single: bool,
@@ -679,6 +687,9 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             continue;
         }
         let c = &s.cues;
+        // The next word lower-cased, made the first time a rule asks.
+        let next_lower = std::cell::OnceCell::new();
+        let next = || next_lower.get_or_init(|| lowercase(c.next));
         // The core, not the place: it is at hand, and holds all asked here.
         let p = g.core(s.choice.0);
         let (single, amb) = (s.single, s.amb);
@@ -692,7 +703,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
             .is_some_and(|n| n.start > m.end && n.start <= m.end + 2);
         let next_extends = c.next_capitalised
             && !next_is_place
-            && !FEATURE_WORDS.contains(&c.next.as_str())
+            && !FEATURE_WORDS.contains(&next().as_str())
             && !c.next_acronym;
         let states = p.kind == PlaceKind::Country;
         // "Tyler said" after "John Tyler": the person again, unless the text
@@ -704,7 +715,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         if single
             && amb.person()
             && !states
-            && (next_extends || c.prev_capitalised || SPEECH_VERBS.contains(&c.next.as_str()))
+            && (next_extends || c.prev_capitalised || SPEECH_VERBS.contains(&next().as_str()))
         {
             continue;
         }
@@ -714,7 +725,7 @@ pub fn resolve(g: &Gazetteer, text: &str, found: Found) -> Vec<Resolved> {
         if single
             && p.kind.is_settlement()
             && next_extends
-            && (!major || !g.is_english_word(&c.next))
+            && (!major || !g.is_english_word(next()))
         {
             continue;
         }
