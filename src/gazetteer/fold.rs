@@ -92,7 +92,7 @@ impl Folded {
             let word_char = if b < 0x80 {
                 b.is_ascii_alphanumeric()
             } else {
-                c.is_alphanumeric() || is_combining(c)
+                is_word_char(c)
             };
             if !word_char {
                 let sep = separator(c);
@@ -115,7 +115,7 @@ impl Folded {
                     break;
                 }
                 match original[end..].chars().next() {
-                    Some(ch) if ch.is_alphanumeric() || is_combining(ch) => {
+                    Some(ch) if is_word_char(ch) => {
                         ascii = false;
                         end += ch.len_utf8();
                     }
@@ -386,6 +386,14 @@ fn fold_chars(original: &str, base: usize, out: &mut Folded) {
     }
 }
 
+/// Whether a character belongs to a word: a letter, digit or combining
+/// mark. Curly quotes and dashes (General Punctuation, none of them any of
+/// those), common after a word in news ("Ukraine’s"), are answered
+/// without a search of Unicode's tables.
+fn is_word_char(c: char) -> bool {
+    !matches!(c, '\u{2000}'..='\u{206F}') && (c.is_alphanumeric() || is_combining(c))
+}
+
 fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
@@ -418,6 +426,17 @@ pub fn is_word_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_general_punctuation_is_a_word_character() {
+        for c in ('\u{2000}'..='\u{206F}').chain(['\u{2019}', '\u{201C}', '\u{2014}']) {
+            assert!(!(c.is_alphanumeric() || is_combining(c)), "{c:?}");
+            assert!(!is_word_char(c));
+        }
+        for c in ['a', 'Z', '7', 'ł', 'Ż', '\u{0301}', '\u{2071}'] {
+            assert!(is_word_char(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn diacritics_and_case_fold_away() {
