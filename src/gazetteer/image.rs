@@ -93,45 +93,64 @@ impl Strings {
 
 /// Sorted strings with a hash index beside them, for the word lists asked
 /// about at every mention: one probe instead of a binary search.
-#[derive(Debug, Default)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct WordSet {
     strings: Strings,
-    /// Open-addressing table, made at the first lookup (a command that asks
-    /// nothing of a list, as `lookup`, does not pay for it at every start):
-    /// a power of two of slots, at most half full, each 0 or a string's
-    /// position + 1 (bits 0-31) and the top half of its hash, so that most
-    /// probes for a word not in the list read no string. A flat array is
-    /// made in a fraction of the time a hash map takes to fill.
-    index: std::sync::OnceLock<Vec<u64>>,
+    /// Open-addressing table: a power of two of slots, at most half full,
+    /// each 0 or a string's position + 1 (bits 0-31) and the top half of
+    /// its hash, so that most probes for a word not in the list read no
+    /// string. Made with the image and stored in it, as little-endian
+    /// words: a process reads it, rather than hashing the English word
+    /// list again at its first lookup (5M instructions).
+    #[serde(with = "raw::u64s")]
+    index: Vec<u64>,
+}
+
+impl Default for WordSet {
+    fn default() -> WordSet {
+        WordSet::new(Strings::default())
+    }
 }
 
 impl WordSet {
     pub fn new(strings: Strings) -> WordSet {
+        let mut slots = vec![0u64; (2 * strings.len()).max(1).next_power_of_two()];
+        let mask = slots.len() - 1;
+        for i in 0..strings.len() {
+            let h = word_hash(strings.get(i));
+            let mut at = h as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (i as u64 + 1) | (h & HASH_HIGH);
+        }
         WordSet {
             strings,
-            index: std::sync::OnceLock::new(),
+            index: slots,
         }
     }
 
-    fn index(&self) -> &[u64] {
-        self.index.get_or_init(|| {
-            let strings = &self.strings;
-            let mut slots = vec![0u64; (2 * strings.len()).max(1).next_power_of_two()];
-            let mask = slots.len() - 1;
-            for i in 0..strings.len() {
-                let h = word_hash(strings.get(i));
-                let mut at = h as usize & mask;
-                while slots[at] != 0 {
-                    at = (at + 1) & mask;
-                }
-                slots[at] = (i as u64 + 1) | (h & HASH_HIGH);
-            }
-            slots
-        })
+    /// Whether the strings are well formed and the index fits them: a
+    /// power of two of slots, each empty or naming a string, one per
+    /// string, so that at least one is empty and every probe run ends.
+    /// (Whether a string sits in its own run is the checksum's to vouch
+    /// for: a wrong index gives wrong answers, never a panic or a hang.)
+    fn is_well_formed(&self) -> bool {
+        let n = self.strings.len();
+        let mut taken = 0;
+        let fits = self.index.iter().all(|&s| {
+            taken += usize::from(s != 0);
+            s == 0 || (s as u32 as usize).wrapping_sub(1) < n
+        });
+        self.strings.is_well_formed()
+            && self.index.len().is_power_of_two()
+            && fits
+            && taken == n
+            && n < self.index.len()
     }
 
     pub fn position(&self, key: &str) -> Option<usize> {
-        let slots = self.index();
+        let slots = &self.index;
         let mask = slots.len() - 1;
         let h = word_hash(key);
         let mut at = h as usize & mask;
@@ -292,10 +311,10 @@ pub struct Small {
     pub demonyms: Vec<(String, String)>,
     /// Country code -> the codes it borders.
     pub borders: Vec<(String, Vec<String>)>,
-    /// Word lists for the words around a mention, sorted.
-    pub first_names: Strings,
-    pub english_words: Strings,
-    pub titles: Strings,
+    /// Word lists for the words around a mention, sorted and indexed.
+    pub first_names: WordSet,
+    pub english_words: WordSet,
+    pub titles: WordSet,
 }
 
 impl Image {
@@ -739,6 +758,23 @@ mod tests {
         }
         let empty = WordSet::new(Strings::default());
         assert!(!empty.contains("of") && !empty.contains(""));
+    }
+
+    #[test]
+    fn a_word_set_whose_index_does_not_fit_is_refused() {
+        let good = WordSet::new(Strings::sorted(["of", "bath", "nice"]));
+        assert!(good.is_well_formed() && WordSet::default().is_well_formed());
+        let damaged = |f: &dyn Fn(&mut Vec<u64>)| {
+            let mut w = WordSet::new(Strings::sorted(["of", "bath", "nice"]));
+            f(&mut w.index);
+            w.is_well_formed()
+        };
+        // Every slot taken (a probe for a missing word would never end),
+        // a slot naming no string, a string dropped, a size not a power of two.
+        assert!(!damaged(&|i| i.iter_mut().for_each(|s| *s = 1)));
+        assert!(!damaged(&|i| *i.iter_mut().find(|s| **s != 0).unwrap() |= 9));
+        assert!(!damaged(&|i| *i.iter_mut().find(|s| **s != 0).unwrap() = 0));
+        assert!(!damaged(&|i| i.push(0)));
     }
 
     #[test]

@@ -379,9 +379,9 @@ impl Gazetteer {
                 })
                 .collect(),
             borders,
-            first_names: WordSet::new(small.first_names),
-            english_words: WordSet::new(small.english_words),
-            titles: WordSet::new(small.titles),
+            first_names: small.first_names,
+            english_words: small.english_words,
+            titles: small.titles,
             demonyms: small.demonyms.into_iter().collect(),
             sources,
             fingerprint,
@@ -419,9 +419,9 @@ impl Gazetteer {
         let (words, main) = rayon::join(words, || Gazetteer::build_places(config));
         let (ambiguity, not_places, first_names, english_words, titles) = words?;
         let mut image = main?;
-        image.small.first_names = first_names;
-        image.small.english_words = english_words;
-        image.small.titles = titles;
+        image.small.first_names = WordSet::new(first_names);
+        image.small.english_words = WordSet::new(english_words);
+        image.small.titles = WordSet::new(titles);
         image.key_facts = (0..image.keys.len())
             .map(|i| {
                 let key = image.keys.get(i);
