@@ -391,7 +391,13 @@ fn fold_chars(original: &str, base: usize, out: &mut Folded) {
 /// those), common after a word in news ("Ukraine’s"), are answered
 /// without a search of Unicode's tables.
 fn is_word_char(c: char) -> bool {
-    !matches!(c, '\u{2000}'..='\u{206F}') && (c.is_alphanumeric() || is_combining(c))
+    is_alphanumeric(c) || is_combining(c)
+}
+
+/// `char::is_alphanumeric`, with curly quotes and dashes (General
+/// Punctuation, none of them a letter or digit) answered at once.
+pub fn is_alphanumeric(c: char) -> bool {
+    !matches!(c, '\u{2000}'..='\u{206F}') && c.is_alphanumeric()
 }
 
 fn is_combining(c: char) -> bool {
@@ -431,7 +437,7 @@ mod tests {
     fn no_general_punctuation_is_a_word_character() {
         for c in ('\u{2000}'..='\u{206F}').chain(['\u{2019}', '\u{201C}', '\u{2014}']) {
             assert!(!(c.is_alphanumeric() || is_combining(c)), "{c:?}");
-            assert!(!is_word_char(c));
+            assert!(!is_word_char(c) && !is_alphanumeric(c));
         }
         for c in ['a', 'Z', '7', 'ł', 'Ż', '\u{0301}', '\u{2071}'] {
             assert!(is_word_char(c), "{c:?}");

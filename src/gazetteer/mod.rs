@@ -688,7 +688,12 @@ impl Gazetteer {
                 } else {
                     text.len()
                 };
-                let end = start + text[start..end].trim_end().len();
+                // Whitespace is trimmed off the end, which is nearly always
+                // a letter or digit already.
+                let end = match text.as_bytes()[..end].last() {
+                    Some(b) if b.is_ascii_alphanumeric() => end,
+                    _ => start + text[start..end].trim_end().len(),
+                };
                 let surface = &text[start..end];
                 let pid = pid as usize;
                 let entries = self.pattern(pid);

@@ -7,6 +7,7 @@
 //! ("Rota, Spain"), and the words around the name (locative prepositions,
 //! titles and first names that mark a person).
 
+use super::fold::is_alphanumeric;
 use super::place::{Place, PlaceCore, PlaceKind, within_km};
 use compact_str::CompactString;
 
@@ -266,7 +267,7 @@ fn word_start(s: &str) -> usize {
         return s
             .char_indices()
             .rev()
-            .take_while(|(_, ch)| ch.is_alphanumeric() || *ch == '.')
+            .take_while(|(_, ch)| is_alphanumeric(*ch) || *ch == '.')
             .last()
             .map_or(s.len(), |(i, _)| i);
     }
@@ -283,7 +284,7 @@ fn word_end(s: &str) -> usize {
     if i < b.len() && !b[i].is_ascii() {
         return s
             .char_indices()
-            .find(|(_, ch)| !ch.is_alphanumeric())
+            .find(|(_, ch)| !is_alphanumeric(*ch))
             .map_or(s.len(), |(i, _)| i);
     }
     i
