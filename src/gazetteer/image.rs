@@ -18,6 +18,7 @@ use super::{Place, PlaceCore, PlaceIdx};
 /// searched by binary search.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Strings {
+    #[serde(deserialize_with = "raw::text")]
     text: String,
     /// End of each string in `text`; it starts where the previous ends.
     #[serde(with = "raw::u32s")]
@@ -563,6 +564,16 @@ mod raw {
     numbers!(u32s, u32);
     numbers!(u64s, u64);
 
+    /// A string, its UTF-8 checked sixteen bytes and more at a time
+    /// (simdutf8; a string is written as its bytes are, so it is read as
+    /// bytes): the keys' and spellings' texts are megabytes.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let b: &'de [u8] = <&[u8]>::deserialize(d)?;
+        simdutf8::basic::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| D::Error::custom("a string that is not UTF-8"))
+    }
+
     pub mod entries {
         use super::super::Entry;
         use super::*;
@@ -763,6 +774,17 @@ mod tests {
         assert!(!damaged(&|i| *i.iter_mut().find(|s| **s != 0).unwrap() |= 9));
         assert!(!damaged(&|i| *i.iter_mut().find(|s| **s != 0).unwrap() = 0));
         assert!(!damaged(&|i| i.push(0)));
+    }
+
+    #[test]
+    fn an_image_whose_text_is_not_utf8_is_refused() {
+        let mut bytes = tiny(0).to_bytes().unwrap();
+        assert!(Image::from_bytes(&bytes).is_some());
+        // The key "vilnius" (the spelling is capitalised): a byte of it
+        // made one that never stands in UTF-8.
+        let at = bytes.windows(7).position(|w| w == b"vilnius").unwrap();
+        bytes[at + 3] = 0xFF;
+        assert!(Image::from_bytes(&bytes).is_none());
     }
 
     #[test]
