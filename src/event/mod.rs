@@ -108,7 +108,9 @@ pub fn events(g: &Gazetteer, lex: &Lexicon, tagged: &[TaggedArticle]) -> Vec<Eve
     let mut out = Vec::new();
     for (ai, t) in tagged.iter().enumerate() {
         let mut places: BTreeMap<&str, Event> = BTreeMap::new();
-        let mut sentence_types: HashMap<(usize, usize), EventType> = HashMap::new();
+        // Keyed by sentence span: hashed the Fx way (no iteration order is read).
+        let mut sentence_types: rustc_hash::FxHashMap<(usize, usize), EventType> =
+            rustc_hash::FxHashMap::default();
         for m in &t.mentions {
             let sentence = sentence_of(&t.article.sentences, m.start)
                 .map_or((m.start, m.end), |s| (s.start, s.end));
