@@ -35,6 +35,11 @@ pub struct Boilerplate {
     prefixes: Vec<String>,
     /// Length of the longest entry, exact or prefix.
     longest: usize,
+    /// The first byte of every prefix, and whether one is empty: a long
+    /// line can only be a prefix's, so most are turned away on their first
+    /// letter without being lower-cased.
+    prefix_firsts: Vec<u8>,
+    empty_prefix: bool,
     /// Hash of the list's text, for caches of articles read with it.
     pub fingerprint: u64,
 }
@@ -59,6 +64,10 @@ impl Boilerplate {
                 None => b.exact.push(l),
             }
         }
+        b.prefix_firsts = b.prefixes.iter().filter_map(|p| p.bytes().next()).collect();
+        b.prefix_firsts.sort_unstable();
+        b.prefix_firsts.dedup();
+        b.empty_prefix = b.prefixes.iter().any(String::is_empty);
         b.longest = b
             .exact
             .iter()
@@ -78,6 +87,26 @@ impl Boilerplate {
     }
 
     pub fn is_boilerplate(&self, line: &str) -> bool {
+        let (line, whole, cut) = self.window(line);
+        // A paragraph (too long for an exact entry or a breadcrumb) in
+        // ASCII, as most are: only a prefix can match, and only one that
+        // starts with its first letter or "[", lower-cased.
+        let window = &line.as_bytes()[..cut];
+        if !whole && !self.empty_prefix && window.is_ascii() {
+            let first = window
+                .iter()
+                .find(|b| b.is_ascii_alphanumeric() || **b == b'[')
+                .map(u8::to_ascii_lowercase);
+            if !first.is_some_and(|f| self.prefix_firsts.contains(&f)) {
+                return false;
+            }
+        }
+        self.matches_lowered(line, whole, cut)
+    }
+
+    /// The trimmed line, whether an exact entry may be all of it, and how
+    /// much of its start is compared.
+    fn window<'a>(&self, line: &'a str) -> (&'a str, bool, usize) {
         let line = line.trim();
         // Only a line's start can match: bullets, then a prefix or an exact
         // entry (lists are short), or a breadcrumb of six words. The rest
@@ -88,6 +117,11 @@ impl Boilerplate {
         while !line.is_char_boundary(cut) {
             cut -= 1;
         }
+        (line, whole, cut)
+    }
+
+    /// `is_boilerplate` by lower-casing the line's start and comparing.
+    fn matches_lowered(&self, line: &str, whole: bool, cut: usize) -> bool {
         let l = line[..cut].to_lowercase();
         // Bullets and icons before share buttons ("• Live").
         let l = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '[');
@@ -551,4 +585,46 @@ pub fn read_articles(
         }
     }
     drop_duplicate_ids(all, |a: &Article| (a.id.as_str(), a.path.as_path()), diag)
+}
+
+#[cfg(test)]
+mod boilerplate_tests {
+    use super::{BOILERPLATE, Boilerplate};
+
+    #[test]
+    fn furniture_is_found_and_paragraphs_are_not() {
+        let b = Boilerplate::parse(BOILERPLATE);
+        let long = "x".repeat(200);
+        assert!(b.is_boilerplate("Share"));
+        assert!(b.is_boilerplate("• Read more about NATO's eastern flank"));
+        assert!(b.is_boilerplate(&format!("Read more: {long}")));
+        assert!(b.is_boilerplate(&format!("[Photo credit: Reuters] {long}")));
+        assert!(b.is_boilerplate("News > World > Europe"));
+        assert!(!b.is_boilerplate(&format!("Troops arrived in Rota. {long}")));
+        assert!(!b.is_boilerplate("Troops arrived in Rota."));
+    }
+
+    proptest::proptest! {
+        /// The first-letter shortcut answers as lower-casing and comparing
+        /// does, for lines long and short, ASCII or not.
+        #[test]
+        fn the_shortcut_answers_as_the_comparison_does(
+            start in proptest::sample::select(vec![
+                "", "read more", "Read More", "[photo credit", "• ", "— ", "share", "Źródło",
+                "subscribe", "12 ", "troops", "[", "...",
+            ]),
+            rest in "[ -~]{0,40}|.{0,40}",
+            long in 0usize..3,
+        ) {
+            let b = Boilerplate::parse(BOILERPLATE);
+            let line = format!("{start}{rest}{}", "word ".repeat(long * 30));
+            let (trimmed, whole, cut) = b.window(&line);
+            proptest::prop_assert_eq!(
+                b.is_boilerplate(&line),
+                b.matches_lowered(trimmed, whole, cut),
+                "{:?}",
+                line
+            );
+        }
+    }
 }
