@@ -58,9 +58,10 @@ pub fn value(out: &mut Vec<u8>, v: &impl serde::Serialize) -> serde_json::Result
 }
 
 /// Writes `v` as serde_json does, from a table when it is a number of
-/// thousandths in 0..=1 (a confidence, rounded so where it is made): each
-/// of those is formatted once a process, by serde_json itself, and
-/// copied after; any other number is formatted as it comes.
+/// thousandths in 0..=1 (a confidence, which is rounded to thousandths
+/// where it is made): each of those is formatted once a process, by
+/// serde_json itself, and copied after; any other number is formatted as
+/// it comes.
 #[inline]
 pub fn thousandths(out: &mut Vec<u8>, v: f64) -> serde_json::Result<()> {
     static TABLE: std::sync::OnceLock<Vec<Box<[u8]>>> = std::sync::OnceLock::new();

@@ -126,8 +126,9 @@ impl WordSet {
         }
     }
 
-    /// Whether the index fits the strings: a power of two of slots, each empty or naming a string, one per
-    /// string, so that at least one is empty and every probe run ends.
+    /// Whether the index fits the strings: a power of two of slots, each
+    /// empty or naming a string, one per string, so that at least one is
+    /// empty and every probe run ends.
     /// (Whether a string sits in its own run is the checksum's to vouch
     /// for: a wrong index gives wrong answers, never a panic or a hang.)
     fn is_well_formed(&self) -> bool {
