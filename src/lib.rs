@@ -9,6 +9,7 @@
 
 pub mod article;
 pub mod build;
+pub mod cells;
 pub mod cli;
 pub mod cmd;
 pub mod diagnostics;

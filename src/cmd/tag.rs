@@ -4,10 +4,10 @@
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
-use std::sync::OnceLock;
 
 use anyhow::Context;
 
+use crate::cells::Cells;
 use crate::cli::TagArgs;
 use crate::export::json;
 use crate::gazetteer::{Gazetteer, PlaceIdx, Resolved};
@@ -169,37 +169,12 @@ struct PlaceParts<'a> {
 /// their numbers and escaping their names again cost 12M of `tag`'s 360M
 /// instructions on 4 MB of news.
 /// The place itself is never decoded: its id and name are read from its
-/// bytes, its coordinates from its core. The cells come in blocks made
-/// when a place of the block is first named, so a run over a few texts does
-/// not set up a cell for each of the gazetteer's places.
-struct Fragments {
-    blocks: Vec<OnceLock<Box<[Cell]>>>,
-    places: usize,
-}
-
-/// A place's part once written.
-type Cell = OnceLock<Box<[u8]>>;
-
-/// Places a block of `Fragments` holds.
-const BLOCK: usize = 1024;
+/// bytes, its coordinates from its core.
+struct Fragments(Cells<Box<[u8]>>);
 
 impl Fragments {
     fn new(places: usize) -> Fragments {
-        Fragments {
-            blocks: std::iter::repeat_with(OnceLock::new)
-                .take(places.div_ceil(BLOCK))
-                .collect(),
-            places,
-        }
-    }
-
-    fn cell(&self, i: usize) -> Option<&Cell> {
-        if i >= self.places {
-            return None;
-        }
-        let block = self.blocks[i / BLOCK]
-            .get_or_init(|| std::iter::repeat_with(OnceLock::new).take(BLOCK).collect());
-        block.get(i % BLOCK)
+        Fragments(Cells::new(places))
     }
 
     /// Place `i`'s part, written from `of(i)` the first time.
@@ -208,7 +183,7 @@ impl Fragments {
         i: PlaceIdx,
         of: impl FnOnce(PlaceIdx) -> PlaceParts<'a>,
     ) -> serde_json::Result<&[u8]> {
-        let Some(cell) = self.cell(i as usize) else {
+        let Some(cell) = self.0.cell(i as usize) else {
             return Err(serde::ser::Error::custom("no such place"));
         };
         if let Some(done) = cell.get() {
@@ -319,6 +294,7 @@ fn toponym<'a>(text: &'a str, r: &Resolved, start: usize) -> Toponym<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cells::BLOCK;
 
     /// A line as the derived serialiser writes it.
     #[derive(serde::Serialize)]

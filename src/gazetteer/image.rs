@@ -7,12 +7,13 @@
 //! loading costs about what reading the file costs.
 
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::names::NameTable;
 use super::{Place, PlaceCore, PlaceIdx};
+use crate::cells::Cells;
 
 /// Many strings in one buffer, by index. `Strings::sorted` ones are
 /// searched by binary search.
@@ -201,10 +202,8 @@ pub struct Places {
     buf: Shared,
     blob: Range<usize>,
     ends: Vec<u32>,
-    /// Places decoded so far, in blocks of `BLOCK` made when one of the
-    /// block is first asked for: a cell for each of the hundred thousand
-    /// places was 1.9 MB of fresh pages at every start.
-    decoded: Vec<OnceLock<Box<[Decoded]>>>,
+    /// Places decoded so far.
+    decoded: Cells<Box<Place>>,
 }
 
 impl Places {
@@ -221,22 +220,13 @@ impl Places {
     }
 
     fn new(buf: Shared, blob: Range<usize>, ends: Vec<u32>) -> Places {
-        let decoded = std::iter::repeat_with(OnceLock::new)
-            .take(ends.len().div_ceil(BLOCK))
-            .collect();
+        let decoded = Cells::new(ends.len());
         Places {
             buf,
             blob,
             ends,
             decoded,
         }
-    }
-
-    /// Place `i`'s cell (its block made on first use).
-    fn cell(&self, i: usize) -> &Decoded {
-        let block = self.decoded[i / BLOCK]
-            .get_or_init(|| std::iter::repeat_with(OnceLock::new).take(BLOCK).collect());
-        &block[i % BLOCK]
     }
 
     fn blob(&self) -> &[u8] {
@@ -260,11 +250,8 @@ impl Places {
     /// first) without decoding the rest, most of it its other names.
     pub fn id_and_name(&self, i: PlaceIdx) -> (&str, &str) {
         let i = i as usize;
-        // A place decoded already (its block made by `get`) is read as is.
-        let decoded = self.decoded[i / BLOCK]
-            .get()
-            .and_then(|b| b[i % BLOCK].get());
-        if let Some(p) = decoded {
+        // A place decoded already is read as is.
+        if let Some(p) = self.decoded.get(i) {
             return (&p.id, &p.name);
         }
         postcard::from_bytes(self.bytes(i))
@@ -273,7 +260,9 @@ impl Places {
 
     pub fn get(&self, i: PlaceIdx) -> &Place {
         let i = i as usize;
-        self.cell(i).get_or_init(|| {
+        // A place past the end is a bug of the caller, as indexing would be.
+        let cell = self.decoded.cell(i).expect("a place of the gazetteer");
+        cell.get_or_init(|| {
             // The image was checksummed when read and written by this build
             // of the program, so a place that does not decode is a bug.
             Box::new(
@@ -283,12 +272,6 @@ impl Places {
         })
     }
 }
-
-/// Places a block of `Places::decoded` holds.
-const BLOCK: usize = 1024;
-
-/// A place once decoded.
-type Decoded = OnceLock<Box<Place>>;
 
 /// Everything the gazetteer derives from its files.
 pub struct Image {
