@@ -224,3 +224,22 @@ fn found_names_are_in_order_without_overlap_and_their_candidates_distinct() {
     assert!(washington.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(washington, found.candidates(&found.mentions[3]));
 }
+
+#[test]
+fn a_name_spelt_in_lower_case_is_found_written_so_after_a_capital() {
+    // "pamas" (a village in Iran) is spelt in lower case: a word in lower
+    // case right after a name ("Tehran pamas") may start it, and is looked
+    // up, though most such words ("Baltic states") are not.
+    for (text, span) in [
+        ("Tehran pamas said", "pamas"),
+        ("Officials in Pamas said", "Pamas"),
+    ] {
+        let found = gaz().find(text);
+        let spans: Vec<&str> = found
+            .mentions
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert!(spans.contains(&span), "{text}: {spans:?}");
+    }
+}

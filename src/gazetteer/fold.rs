@@ -43,8 +43,12 @@ impl Folded {
     /// text (`case_fits`), so nothing is lost, and the name table sees a
     /// fraction of the text. `starts_name` is asked of each plain ASCII word
     /// as written (letters and digits, in any case) whether its lower-case
-    /// form may start a name.
-    pub fn capitalised(original: &str, starts_name: impl Fn(&[u8]) -> bool) -> Folded {
+    /// form may start a name, and told whether the word is written in lower
+    /// case and no connector: one folded only to continue the name before
+    /// it ("Baltic states"), which starts a name only if one is spelt other
+    /// than with a capital (`case_fits` turns down the rest). Whether such a
+    /// word is folded does not depend on the answer.
+    pub fn capitalised(original: &str, starts_name: impl Fn(&[u8], bool) -> bool) -> Folded {
         let bytes = original.as_bytes();
         let mut f = Folded {
             text: Vec::with_capacity(bytes.len() / 2 + 8),
@@ -130,6 +134,7 @@ impl Folded {
             // all: a capital, a connector before a capital ("Bay of
             // Biscay"), or a lower-case word right after a capital
             // ("Baltic states").
+            let mut lower = false;
             let (must, may) = if capital {
                 (continues, true)
             } else if is_connector(word) {
@@ -140,6 +145,7 @@ impl Folded {
                 };
                 (continues, continues || next_capital())
             } else {
+                lower = true;
                 let c = continues && after_capital;
                 (c, c)
             };
@@ -147,7 +153,7 @@ impl Folded {
             // ASCII word (most of the text) is asked of the filter as it
             // stands, and one it rules out is not folded unless it continues
             // a name.
-            let starts = may && ascii && starts_name(word.as_bytes());
+            let starts = may && ascii && starts_name(word.as_bytes(), lower);
             let fold = may && (starts || must || !ascii);
             if fold {
                 match pending {
@@ -513,7 +519,7 @@ mod tests {
     #[test]
     fn only_capitalised_words_and_connectors_are_folded() {
         let text = "troops went to the Bay of Biscay and Rota. Baltic states agreed";
-        let f = Folded::capitalised(text, |_| true);
+        let f = Folded::capitalised(text, |_, _| true);
         assert_eq!(f.as_str(), "| bay of biscay and rota| baltic states| ");
         let at = f.as_str().find("rota").unwrap();
         assert_eq!(&text[f.origin(at)..f.origin(at + 4)], "Rota");
@@ -521,7 +527,7 @@ mod tests {
 
     #[test]
     fn a_word_starts_a_name_only_if_the_filter_lets_it_or_it_is_not_ascii() {
-        let f = Folded::capitalised("Vladimir Putin met Łódź officials", |w| {
+        let f = Folded::capitalised("Vladimir Putin met Łódź officials", |w, _| {
             w.eq_ignore_ascii_case(b"vladimir")
         });
         let starts: Vec<&str> = f
@@ -535,6 +541,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lower_case_word_continuing_a_name_is_asked_as_one() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let f = Folded::capitalised("the Baltic states and Bay of Biscay", |w, lower| {
+            asked
+                .borrow_mut()
+                .push((String::from_utf8_lossy(w).into_owned(), lower));
+            !lower
+        });
+        // "states" is asked as a word in lower case; the connectors as
+        // connectors ("and", "of"), the capitals as capitals.
+        let asked = asked.into_inner();
+        let lower: Vec<&str> = asked.iter().filter(|a| a.1).map(|a| a.0.as_str()).collect();
+        assert_eq!(lower, ["states"], "{asked:?}");
+        assert!(asked.contains(&("and".into(), false)) && asked.contains(&("of".into(), false)));
+        // Turned down as a start, it still continues "Baltic".
+        assert_eq!(f.as_str(), "| baltic states and bay of biscay");
+        let states = f.as_str().find("states").unwrap() as u32;
+        assert!(!f.starts.contains(&states));
+    }
+
+    #[test]
     fn skipping_lower_case_text_always_moves_on() {
         for text in [
             "iPhone in Zürich",
@@ -544,11 +571,11 @@ mod tests {
             "aé",
             "éa Rota",
         ] {
-            let f = Folded::capitalised(text, |_| true);
+            let f = Folded::capitalised(text, |_, _| true);
             assert!(f.as_str().len() <= text.len() * 3 + 4, "{text}");
         }
         assert!(
-            Folded::capitalised("Ships left Zürich.", |_| true)
+            Folded::capitalised("Ships left Zürich.", |_, _| true)
                 .as_str()
                 .contains("zurich")
         );
@@ -567,7 +594,7 @@ mod tests {
 
         #[test]
         fn folded_text_is_ascii_words_and_separators_whatever_the_input(text in "\\PC{0,60}") {
-            for f in [Folded::new(&text), Folded::capitalised(&text, |_| true)] {
+            for f in [Folded::new(&text), Folded::capitalised(&text, |_, _| true)] {
                 let ok = f.text.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == SOFT || b == HARD);
                 proptest::prop_assert!(ok, "{:?} -> {:?}", text, f.as_str());
                 proptest::prop_assert_eq!(f.as_str().len(), f.text.len());
@@ -586,7 +613,7 @@ mod tests {
         assert!(!is_general_punctuation("\u{2070}".as_bytes()));
         assert!(!is_general_punctuation("é".as_bytes()));
         // Passed over between words, as ASCII punctuation is.
-        let f = Folded::capitalised("troops \u{201c}Rota\u{201d} \u{2014} Vilnius", |_| true);
+        let f = Folded::capitalised("troops \u{201c}Rota\u{201d} \u{2014} Vilnius", |_, _| true);
         assert_eq!(f.as_str(), "| rota| vilnius");
     }
 

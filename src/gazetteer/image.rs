@@ -311,6 +311,10 @@ pub struct Small {
     pub first_names: WordSet,
     pub english_words: WordSet,
     pub titles: WordSet,
+    /// The first words of the keys with a spelling that does not start
+    /// with a capital ("sedeyen-e Yek", "‘Afrīn"): a hundred or so, the
+    /// only words written in lower case that may start a name (`LowerStarts`).
+    pub lower_first_words: WordSet,
 }
 
 impl Image {
@@ -323,8 +327,7 @@ impl Image {
     pub fn first_word_filter<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<u64> {
         let mut bits = vec![0u64; (FIRST_WORD_BITS / 64) as usize];
         for k in keys {
-            let first = k.split([' ', '|']).next().unwrap_or_default();
-            let (word, mask) = first_word_bits(first.as_bytes());
+            let (word, mask) = first_word_bits(first_word(k).as_bytes(), bits.len());
             bits[word] |= mask;
         }
         bits
@@ -369,6 +372,7 @@ impl Image {
                 &s.small.first_names,
                 &s.small.english_words,
                 &s.small.titles,
+                &s.small.lower_first_words,
             ]
             .iter()
             .all(|w| w.is_well_formed())
@@ -436,11 +440,18 @@ fn set_bit(bits: &mut [u64], i: usize) {
     bits[i / 64] |= 1 << (i % 64);
 }
 
-/// The 64-bit word of `Image::first_words` that holds a folded first word,
-/// and the three bits of it that stand for the word.
-fn first_word_bits(w: &[u8]) -> (usize, u64) {
+/// The first word of a key: up to a space or a hard separator ("st|
+/// petersburg" -> "st").
+pub fn first_word(key: &str) -> &str {
+    key.split([' ', '|']).next().unwrap_or_default()
+}
+
+/// The 64-bit word of a first-word filter of `words` 64-bit words (a power
+/// of two: `Image::first_words`, `LowerStarts`) that holds a folded first
+/// word, and the three bits of it that stand for the word.
+fn first_word_bits(w: &[u8], words: usize) -> (usize, u64) {
     let h = folded_word_hash(w);
-    let word = ((h >> 18) % (FIRST_WORD_BITS / 64)) as usize;
+    let word = (h >> 18) as usize & (words - 1);
     let mask = 1 << (h >> 58) | 1 << ((h >> 52) & 63) | 1 << ((h >> 46) & 63);
     (word, mask)
 }
@@ -473,8 +484,41 @@ fn folded_word_hash(w: &[u8]) -> u64 {
 /// Whether the filter may hold the folded word `w` (or an ASCII word that
 /// folds to it: `folded_word_hash`): all three of its bits are set.
 pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
-    let (word, mask) = first_word_bits(w);
+    let (word, mask) = first_word_bits(w, (FIRST_WORD_BITS / 64) as usize);
     bits[word] & mask == mask
+}
+
+/// The words a name spelt other than with a capital may start with
+/// (`Small::lower_first_words`), asked of a word written in lower case
+/// (`Gazetteer::find`): no other name is found from such a word
+/// (`case_fits`), so the rest need no lookup. A Bloom filter as
+/// `Image::first_words`, made from the words at load: small, as the words
+/// are a hundred or so, and wrong about one word in thousands.
+#[derive(Debug, Default)]
+pub struct LowerStarts {
+    /// `LOWER_START_BITS` bits.
+    filter: Vec<u64>,
+}
+
+/// Bits in `LowerStarts::filter` (512 bytes).
+const LOWER_START_BITS: usize = 1 << 12;
+
+impl LowerStarts {
+    pub fn new(words: &WordSet) -> LowerStarts {
+        let mut filter = vec![0u64; LOWER_START_BITS / 64];
+        for i in 0..words.strings.len() {
+            let (word, mask) = first_word_bits(words.strings.get(i).as_bytes(), filter.len());
+            filter[word] |= mask;
+        }
+        LowerStarts { filter }
+    }
+
+    /// Whether a name spelt other than with a capital may start with the
+    /// ASCII word `w` (letters and digits as written in the text).
+    pub fn may_start(&self, w: &[u8]) -> bool {
+        let (word, mask) = first_word_bits(w, LOWER_START_BITS / 64);
+        self.filter[word] & mask == mask
+    }
 }
 
 // The big arrays are stored as little-endian bytes (`raw`), so reading
@@ -670,6 +714,22 @@ mod tests {
             .filter(|i| may_start(&filter, format!("word{i}").as_bytes()))
             .count();
         assert!(passed < 5_000, "{passed} of 100,000 passed");
+    }
+
+    #[test]
+    fn lower_starts_hold_their_words_in_any_case_and_few_others() {
+        let words = WordSet::new(Strings::sorted(["sedeyen", "ain", "abasan", "10th"]));
+        let starts = LowerStarts::new(&words);
+        for w in ["sedeyen", "Sedeyen", "ain", "abasan", "ABASAN", "10th"] {
+            assert!(starts.may_start(w.as_bytes()), "{w}");
+        }
+        for w in ["said", "states", "also", "was", "troops", "sedeye", "ai"] {
+            assert!(!starts.may_start(w.as_bytes()), "{w}");
+        }
+        let passed = (0..10_000)
+            .filter(|i| starts.may_start(format!("word{i}").as_bytes()))
+            .count();
+        assert!(passed < 10, "{passed} of 10,000 passed");
     }
 
     #[test]

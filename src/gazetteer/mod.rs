@@ -24,7 +24,7 @@ pub use place::{Place, PlaceCore, PlaceKind, distance_km};
 pub use resolve::Resolved;
 
 use fold::Folded;
-use image::{DEMONYM, Entry, Image, Places, Strings, WordSet};
+use image::{DEMONYM, Entry, Image, LowerStarts, Places, Strings, WordSet};
 use names::NameTable;
 
 /// Index of a place in the gazetteer.
@@ -167,6 +167,8 @@ pub struct Gazetteer {
     /// Filter over the first words of every name: other words never start
     /// a match (`image::may_start`).
     first_words: Vec<u64>,
+    /// The first words of the names a word written in lower case may start.
+    lower_starts: LowerStarts,
     /// Every key and start of one, for `find`.
     names: NameTable,
     /// `KeyFacts` of each key.
@@ -382,6 +384,7 @@ impl Gazetteer {
             first_names: small.first_names,
             english_words: small.english_words,
             titles: small.titles,
+            lower_starts: LowerStarts::new(&small.lower_first_words),
             demonyms: small.demonyms.into_iter().collect(),
             sources,
             fingerprint,
@@ -543,6 +546,18 @@ impl Gazetteer {
             }
         }
         let index = index(&places, &demonym_of);
+        // The first words of the names with a spelling that does not start
+        // with a capital: the only ones a word in lower case may start.
+        let capitals = image::capital_bits(&index.spellings);
+        let lower_case = |p: &usize| {
+            index.entries[Image::pattern_range(&index.pattern_ends, *p)]
+                .iter()
+                .any(|e| e.spelling != DEMONYM && !image::bit(&capitals, e.spelling as usize))
+        };
+        let lower_first_words = (0..index.keys.len())
+            .filter(lower_case)
+            .map(|p| image::first_word(index.keys.get(p)));
+        let lower_first_words = WordSet::new(Strings::sorted(lower_first_words));
         let mut countries: Vec<(String, PlaceIdx)> = country_idx.into_iter().collect();
         countries.sort();
         Ok(Image {
@@ -552,7 +567,7 @@ impl Gazetteer {
             keys: index.keys,
             pattern_ends: index.pattern_ends,
             entries: index.entries,
-            capitals: image::capital_bits(&index.spellings),
+            capitals,
             spellings: index.spellings,
             names: index.names,
             // Made by `build_image` once the word lists are read.
@@ -562,6 +577,7 @@ impl Gazetteer {
                 admin1,
                 demonyms,
                 borders,
+                lower_first_words,
                 ..Default::default()
             },
         })
@@ -674,7 +690,13 @@ impl Gazetteer {
     /// Every name occurrence in `text` on word boundaries, longest first, with
     /// the places whose written form it fits (case rules below).
     pub fn find(&self, text: &str) -> Found {
-        let folded = Folded::capitalised(text, |w| image::may_start(&self.first_words, w));
+        let folded = Folded::capitalised(text, |w, lower| {
+            if lower {
+                self.lower_starts.may_start(w)
+            } else {
+                image::may_start(&self.first_words, w)
+            }
+        });
         let bytes = &folded.text[..];
         // A mention or so per name start, most of them with few places.
         let mut found: Vec<Mention> = Vec::with_capacity(folded.starts.len());
