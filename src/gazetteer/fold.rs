@@ -44,10 +44,10 @@ impl Folded {
     /// fraction of the text. `starts_name` is asked of each plain ASCII word
     /// as written (letters and digits, in any case) whether its lower-case
     /// form may start a name, and told whether the word is written in lower
-    /// case and no connector: one folded only to continue the name before
-    /// it ("Baltic states"), which starts a name only if one is spelt other
-    /// than with a capital (`case_fits` turns down the rest). Whether such a
-    /// word is folded does not depend on the answer.
+    /// case and folded whatever the answer, as it continues the name before
+    /// it ("Baltic states", "Bay of Biscay"): such a word starts a name
+    /// only if one is spelt other than with a capital (`case_fits` turns
+    /// down the rest), and the answer changes nothing else.
     pub fn capitalised(original: &str, starts_name: impl Fn(&[u8], bool) -> bool) -> Folded {
         let bytes = original.as_bytes();
         let mut f = Folded {
@@ -134,7 +134,6 @@ impl Folded {
             // all: a capital, a connector before a capital ("Bay of
             // Biscay"), or a lower-case word right after a capital
             // ("Baltic states").
-            let mut lower = false;
             let (must, may) = if capital {
                 (continues, true)
             } else if is_connector(word) {
@@ -145,10 +144,12 @@ impl Folded {
                 };
                 (continues, continues || next_capital())
             } else {
-                lower = true;
                 let c = continues && after_capital;
                 (c, c)
             };
+            // In lower case and folded whatever the filter says: the
+            // answer only tells whether the word starts a name.
+            let lower = !capital && must;
             // Only words that start some name are worth looking up: a plain
             // ASCII word (most of the text) is asked of the filter as it
             // stands, and one it rules out is not folded unless it continues
@@ -543,20 +544,32 @@ mod tests {
     #[test]
     fn a_lower_case_word_continuing_a_name_is_asked_as_one() {
         let asked = std::cell::RefCell::new(Vec::new());
-        let f = Folded::capitalised("the Baltic states and Bay of Biscay", |w, lower| {
+        let text = "the Baltic states and Bay of Biscay or Rota   of Spain";
+        let f = Folded::capitalised(text, |w, lower| {
             asked
                 .borrow_mut()
                 .push((String::from_utf8_lossy(w).into_owned(), lower));
             !lower
         });
-        // "states" is asked as a word in lower case; the connectors as
-        // connectors ("and", "of"), the capitals as capitals.
+        // "states", "and", "of" and "or" continue a name whatever the filter
+        // says: asked as words in lower case. The "of" three spaces after
+        // "Rota" continues nothing, and is folded only if the filter lets it
+        // start a name: asked as any word, as the capitals are.
         let asked = asked.into_inner();
         let lower: Vec<&str> = asked.iter().filter(|a| a.1).map(|a| a.0.as_str()).collect();
-        assert_eq!(lower, ["states"], "{asked:?}");
-        assert!(asked.contains(&("and".into(), false)) && asked.contains(&("of".into(), false)));
-        // Turned down as a start, it still continues "Baltic".
-        assert_eq!(f.as_str(), "| baltic states and bay of biscay");
+        assert_eq!(lower, ["states", "and", "of", "or"], "{asked:?}");
+        let others: Vec<&str> = asked
+            .iter()
+            .filter(|a| !a.1)
+            .map(|a| a.0.as_str())
+            .collect();
+        assert_eq!(others, ["Baltic", "Bay", "Biscay", "Rota", "of", "Spain"]);
+        // Turned down as starts, they still continue the names before them;
+        // the filter lets the last "of" start one.
+        assert_eq!(
+            f.as_str(),
+            "| baltic states and bay of biscay or rota of spain"
+        );
         let states = f.as_str().find("states").unwrap() as u32;
         assert!(!f.starts.contains(&states));
     }
