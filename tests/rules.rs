@@ -208,11 +208,7 @@ fn found_names_are_in_order_without_overlap_and_their_candidates_distinct() {
     // sorted; "the Baltic Sea" is one name, not "the Baltic" then "Sea".
     let text = "Troops moved from Washington to the Baltic Sea, then Riga and Washington.";
     let found = gaz().find(text);
-    let spans: Vec<&str> = found
-        .mentions
-        .iter()
-        .map(|m| &text[m.start..m.end])
-        .collect();
+    let spans = found_spans(text);
     assert_eq!(
         spans,
         ["Washington", "Baltic Sea", "Riga", "Washington"],
@@ -234,12 +230,17 @@ fn a_name_spelt_in_lower_case_is_found_written_so_after_a_capital() {
         ("Tehran pamas said", "pamas"),
         ("Officials in Pamas said", "Pamas"),
     ] {
-        let found = gaz().find(text);
-        let spans: Vec<&str> = found
-            .mentions
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect();
+        let spans = found_spans(text);
         assert!(spans.contains(&span), "{text}: {spans:?}");
     }
+}
+
+/// The names `find` reports in `text`, in order.
+fn found_spans(text: &str) -> Vec<&str> {
+    let found = gaz().find(text);
+    found
+        .mentions
+        .iter()
+        .map(|m| &text[m.start..m.end])
+        .collect()
 }
