@@ -325,12 +325,10 @@ impl Image {
     }
 
     pub fn first_word_filter<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<u64> {
-        let mut bits = vec![0u64; (FIRST_WORD_BITS / 64) as usize];
-        for k in keys {
-            let (word, mask) = first_word_bits(first_word(k).as_bytes(), bits.len());
-            bits[word] |= mask;
-        }
-        bits
+        bloom(
+            keys.map(|k| first_word(k).as_bytes()),
+            FIRST_WORD_BITS as usize,
+        )
     }
 
     /// The image as bytes (postcard; the places and the name table as
@@ -420,6 +418,16 @@ fn ascending(ends: &[u32], len: usize) -> bool {
     ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e as usize <= len)
 }
 
+/// Whether some entry of a name is spelt other than with a capital (a
+/// demonym's is not spelt at all): the only names `find` keeps when found
+/// from a word written in lower case, and the only ones `LowerStarts` lets
+/// such a word start.
+pub fn spelt_in_lower_case(capitals: &[u64], entries: &[Entry]) -> bool {
+    entries
+        .iter()
+        .any(|e| e.spelling != DEMONYM && !bit(capitals, e.spelling as usize))
+}
+
 /// A bit per string of `spellings`: whether it starts with a capital.
 pub fn capital_bits(spellings: &Strings) -> Vec<u64> {
     let mut bits = vec![0u64; spellings.len().div_ceil(64)];
@@ -484,7 +492,23 @@ fn folded_word_hash(w: &[u8]) -> u64 {
 /// Whether the filter may hold the folded word `w` (or an ASCII word that
 /// folds to it: `folded_word_hash`): all three of its bits are set.
 pub fn may_start(bits: &[u64], w: &[u8]) -> bool {
-    let (word, mask) = first_word_bits(w, (FIRST_WORD_BITS / 64) as usize);
+    bloom_holds(bits, FIRST_WORD_BITS as usize, w)
+}
+
+/// A first-word filter of `size` bits (a power of two) over `words`.
+fn bloom<'a>(words: impl Iterator<Item = &'a [u8]>, size: usize) -> Vec<u64> {
+    let mut bits = vec![0u64; size / 64];
+    for w in words {
+        let (word, mask) = first_word_bits(w, bits.len());
+        bits[word] |= mask;
+    }
+    bits
+}
+
+/// Whether the filter `bits`, made by `bloom` with `size` bits, may hold
+/// `w` (or the folded form of the ASCII word `w`).
+fn bloom_holds(bits: &[u64], size: usize, w: &[u8]) -> bool {
+    let (word, mask) = first_word_bits(w, size / 64);
     bits[word] & mask == mask
 }
 
@@ -505,19 +529,16 @@ const LOWER_START_BITS: usize = 1 << 12;
 
 impl LowerStarts {
     pub fn new(words: &WordSet) -> LowerStarts {
-        let mut filter = vec![0u64; LOWER_START_BITS / 64];
-        for i in 0..words.strings.len() {
-            let (word, mask) = first_word_bits(words.strings.get(i).as_bytes(), filter.len());
-            filter[word] |= mask;
+        let words = (0..words.strings.len()).map(|i| words.strings.get(i).as_bytes());
+        LowerStarts {
+            filter: bloom(words, LOWER_START_BITS),
         }
-        LowerStarts { filter }
     }
 
     /// Whether a name spelt other than with a capital may start with the
     /// ASCII word `w` (letters and digits as written in the text).
     pub fn may_start(&self, w: &[u8]) -> bool {
-        let (word, mask) = first_word_bits(w, LOWER_START_BITS / 64);
-        self.filter[word] & mask == mask
+        bloom_holds(&self.filter, LOWER_START_BITS, w)
     }
 }
 

@@ -550,9 +550,8 @@ impl Gazetteer {
         // with a capital: the only ones a word in lower case may start.
         let capitals = image::capital_bits(&index.spellings);
         let lower_case = |p: &usize| {
-            index.entries[Image::pattern_range(&index.pattern_ends, *p)]
-                .iter()
-                .any(|e| e.spelling != DEMONYM && !image::bit(&capitals, e.spelling as usize))
+            let entries = &index.entries[Image::pattern_range(&index.pattern_ends, *p)];
+            image::spelt_in_lower_case(&capitals, entries)
         };
         let lower_first_words = (0..index.keys.len())
             .filter(lower_case)
@@ -739,11 +738,7 @@ impl Gazetteer {
                 // Most hits are ordinary lower-case words that some place is named
                 // after ("of", "bath"): out before any closer look.
                 let lower = surface.chars().next().is_some_and(char::is_lowercase);
-                if lower
-                    && entries
-                        .iter()
-                        .all(|e| image::bit(&self.capitals, e.spelling as usize))
-                {
+                if lower && !image::spelt_in_lower_case(&self.capitals, entries) {
                     return;
                 }
                 // Entries come grouped by spelling ("Washington" x 100): each
