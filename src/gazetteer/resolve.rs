@@ -213,7 +213,7 @@ fn cues<'a>(text: &'a str, mentions: &[Mention], i: usize) -> Cues<'a> {
             '.' | '!' | '?' | ':' | '\n' | '\r' | '"' | '“' | '(' | '[' | '—' | '–'
         ),
     };
-    if last.is_some_and(char::is_alphanumeric) && trimmed.len() < before.len() {
+    if last.is_some_and(is_alphanumeric) && trimmed.len() < before.len() {
         let start = word_start(trimmed);
         let word = trimmed[start..].trim_start_matches('.');
         c.prev_capitalised = word.chars().next().is_some_and(char::is_uppercase);
