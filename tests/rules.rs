@@ -208,7 +208,7 @@ fn found_names_are_in_order_without_overlap_and_their_candidates_distinct() {
     // sorted; "the Baltic Sea" is one name, not "the Baltic" then "Sea".
     let text = "Troops moved from Washington to the Baltic Sea, then Riga and Washington.";
     let found = gaz().find(text);
-    let spans = found_spans(text);
+    let spans = spans_of(text, &found);
     assert_eq!(
         spans,
         ["Washington", "Baltic Sea", "Riga", "Washington"],
@@ -230,14 +230,13 @@ fn a_name_spelt_in_lower_case_is_found_written_so_after_a_capital() {
         ("Tehran pamas said", "pamas"),
         ("Officials in Pamas said", "Pamas"),
     ] {
-        let spans = found_spans(text);
+        let spans = spans_of(text, &gaz().find(text));
         assert!(spans.contains(&span), "{text}: {spans:?}");
     }
 }
 
-/// The names `find` reports in `text`, in order.
-fn found_spans(text: &str) -> Vec<&str> {
-    let found = gaz().find(text);
+/// The names `find` reported in `text`, in order.
+fn spans_of<'a>(text: &'a str, found: &eventmap::gazetteer::Found) -> Vec<&'a str> {
     found
         .mentions
         .iter()
